@@ -67,6 +67,11 @@ import java.util.regex.Pattern;
  * a request id or model version writes its keys.
  *
  * <p>{@link #put} overwrites unconditionally, as S3 does.
+ *
+ * <p>Failures are {@link StorageException}s naming the operation, bucket and key and saying
+ * whether a retry may help; invalid arguments (bucket names, keys, metadata) are
+ * {@link IllegalArgumentException}s raised before any request. An instance is safe to share
+ * between threads; close it to release the HTTP client it built.
  */
 public final class ObjectStore implements AutoCloseable {
 
@@ -280,7 +285,7 @@ public final class ObjectStore implements AutoCloseable {
             byte[] bytes = response.readAllBytes();
             String expected = response.headers().get("x-amz-meta-" + SHA256_METADATA);
             if (expected != null) {
-                verifySha256(bucket, key, expected, HexFormat.of().formatHex(Sha256.newDigest().digest(bytes)));
+                verifySha256(bucket, key, expected, Sha256.hex(bytes));
             }
             return bytes;
         } catch (Exception e) {
@@ -504,7 +509,7 @@ public final class ObjectStore implements AutoCloseable {
             if (content == null) {
                 throw new IllegalArgumentException("content must not be null");
             }
-            return new Payload(content.length, HexFormat.of().formatHex(Sha256.newDigest().digest(content)),
+            return new Payload(content.length, Sha256.hex(content),
                     () -> new ByteArrayInputStream(content));
         }
 
