@@ -4,6 +4,8 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InsufficientDataException;
 import io.minio.errors.ServerException;
 
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -18,7 +20,8 @@ import java.util.Set;
  *
  * <p>Retriable: the server could not be reached or timed out, it answered 5xx, 429 or an S3
  * throttling / internal error code, or the response body ended early. Not retriable: 4xx such as
- * 403 (credentials, signature, policy) and 404 (no such bucket or key), conflicts, bad requests.
+ * 403 (credentials, signature, policy) and 404 (no such bucket or key), conflicts, bad requests,
+ * and TLS handshakes with an untrusted certificate.
  */
 public class StorageException extends RuntimeException {
 
@@ -106,6 +109,12 @@ public class StorageException extends RuntimeException {
         if (e instanceof InsufficientDataException) {
             return new StorageException(operation, bucket, key, 0, null, true,
                     "the response ended before all data arrived: " + e.getMessage(), e);
+        }
+        if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
+            // a certificate the client does not trust will not become trusted by retrying
+            return new StorageException(operation, bucket, key, 0, null, false,
+                    "TLS handshake failed (is the server's certificate trusted? configure trustedCertificates"
+                            + " for a private CA): " + e.getMessage(), e);
         }
         if (e instanceof ConnectException) {
             return new StorageException(operation, bucket, key, 0, null, true,
