@@ -2,6 +2,7 @@ package io.graphpaint.storage;
 
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InsufficientDataException;
+import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -13,6 +14,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A failed object store operation: says which operation on which bucket and key failed, the HTTP
@@ -30,6 +33,9 @@ public class StorageException extends RuntimeException {
 
     private static final Set<String> CREDENTIAL_CODES = Set.of(
             "SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "InvalidToken", "ExpiredToken");
+
+    /** How the SDK reports the status of a response that is not S3 XML. */
+    private static final Pattern NON_XML_STATUS = Pattern.compile("Response code: (\\d{3})");
 
     private final String operation;
     private final String bucket;
@@ -105,6 +111,13 @@ public class StorageException extends RuntimeException {
             int status = se.statusCode();
             return new StorageException(operation, bucket, key, status, null, status >= 500 || status == 429,
                     se.getMessage(), e);
+        }
+        if (e instanceof InvalidResponseException) {
+            // a non-S3 answer, typically an HTML error page from a proxy or load balancer in front
+            Matcher status = NON_XML_STATUS.matcher(String.valueOf(e.getMessage()));
+            int code = status.find() ? Integer.parseInt(status.group(1)) : 0;
+            return new StorageException(operation, bucket, key, code, null, code >= 500 || code == 429,
+                    "the server did not answer like an S3 server (is the endpoint right?): " + e.getMessage(), e);
         }
         if (e instanceof InsufficientDataException) {
             return new StorageException(operation, bucket, key, 0, null, true,
