@@ -304,18 +304,21 @@ public final class ObjectStore implements AutoCloseable {
         try {
             Files.createDirectories(parent);
             temporary = Files.createTempFile(parent, ".download-", ".part");
+            ObjectInfo info;
             try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
                  DigestInputStream in = new DigestInputStream(response, Sha256.newDigest());
                  OutputStream out = Files.newOutputStream(temporary)) {
                 in.transferTo(out);
-                String expected = response.headers().get("x-amz-meta-" + SHA256_METADATA);
-                if (expected != null) {
-                    verifySha256(bucket, key, expected, HexFormat.of().formatHex(in.getMessageDigest().digest()));
+                // a GET answers with the same headers as a HEAD: no second request needed
+                info = toInfo(bucket, key, new StatObjectResponse(response.headers(), bucket, config.region(), key));
+                String actual = HexFormat.of().formatHex(in.getMessageDigest().digest());
+                if (info.sha256().isPresent()) {
+                    verifySha256(bucket, key, info.sha256().get(), actual);
                 }
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             temporary = null;
-            return stat(bucket, key);
+            return info;
         } catch (Exception e) {
             throw StorageException.wrap("get", bucket, key, e);
         } finally {
@@ -353,16 +356,19 @@ public final class ObjectStore implements AutoCloseable {
     public ObjectInfo stat(String bucket, String key) {
         requireObjectAddress(bucket, key);
         try {
-            StatObjectResponse response = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            Map<String, String> metadata = new LinkedHashMap<>();
-            response.userMetadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
-            String sha256 = metadata.remove(SHA256_METADATA);
-            Instant lastModified = response.lastModified() == null ? null : response.lastModified().toInstant();
-            return new ObjectInfo(bucket, key, response.size(), unquote(response.etag()), response.contentType(),
-                    metadata, Optional.ofNullable(sha256), lastModified);
+            return toInfo(bucket, key, client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
         } catch (Exception e) {
             throw StorageException.wrap("stat", bucket, key, e);
         }
+    }
+
+    private static ObjectInfo toInfo(String bucket, String key, StatObjectResponse response) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        response.userMetadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
+        String sha256 = metadata.remove(SHA256_METADATA);
+        Instant lastModified = response.lastModified() == null ? null : response.lastModified().toInstant();
+        return new ObjectInfo(bucket, key, response.size(), unquote(response.etag()), response.contentType(),
+                metadata, Optional.ofNullable(sha256), lastModified);
     }
 
     /** {@link #stat}, or empty when there is no such object. */

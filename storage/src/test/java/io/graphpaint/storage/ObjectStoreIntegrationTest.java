@@ -77,7 +77,7 @@ class ObjectStoreIntegrationTest {
     }
 
     @Test
-    void roundTripKeepsBytesAndMetadataListsByPrefixAndDeletes() {
+    void roundTripKeepsBytesAndMetadataListsByPrefixAndDeletes(@TempDir Path temp) {
         byte[] first = randomBytes(50_000, 1);
         byte[] second = randomBytes(123, 2);
         String key0 = ObjectKeys.image("round-trip", 0);
@@ -100,6 +100,12 @@ class ObjectStoreIntegrationTest {
                 .extracting(ObjectSummary::key, ObjectSummary::size)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(key0, 50_000L),
                         org.assertj.core.groups.Tuple.tuple(key1, 123L));
+
+        Path file = temp.resolve("nested/dir/0.png");
+        ObjectInfo fetched = store.getToFile(images, key0, file);
+        assertThat(fetched).isEqualTo(info);
+        assertThat(file).hasBinaryContent(first);
+        assertThat(file.getParent()).isDirectoryNotContaining("glob:**.part");
 
         store.delete(images, key0);
         assertThat(store.exists(images, key0)).isFalse();
@@ -278,6 +284,9 @@ class ObjectStoreIntegrationTest {
         assertThat(store.stat(models, prefix + "model.json").contentType()).isEqualTo("application/json");
         assertThat(transfer.upload(source, models, prefix)).noneMatch(PutResult::created);
 
+        // a zero-byte "folder" marker, as web consoles create, is not a file to download
+        store.put(models, prefix + "weights/", new byte[0], "application/x-directory", Map.of());
+        assertThat(store.list(models, prefix)).extracting(ObjectSummary::key).contains(prefix + "weights/");
         Path target = temp.resolve("downloaded");
         List<Path> files = transfer.download(models, prefix, target);
         assertThat(files).hasSize(3);
