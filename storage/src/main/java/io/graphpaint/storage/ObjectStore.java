@@ -61,10 +61,11 @@ import java.util.regex.Pattern;
  *   <li>an object with different content: {@link ObjectConflictException}, and the stored object
  *       is left as it was.</li>
  * </ul>
- * Only the content is compared: content type and user metadata of the first write win. Against a
- * server without conditional writes two racing writers of different content under one key can
- * both succeed (the last one wins); graphpaint never does that by design, since only the owner of
- * a request id or model version writes its keys.
+ * Only the content is compared: content type and user metadata of the first write win. A server
+ * that answers the conditional write with 501 gets an unconditional one (logged); against such a
+ * server two racing writers of different content under one key can both succeed (the last one
+ * wins). graphpaint never does that by design, since only the owner of a request id or model
+ * version writes its keys.
  *
  * <p>{@link #put} overwrites unconditionally, as S3 does.
  *
@@ -204,6 +205,9 @@ public final class ObjectStore implements AutoCloseable {
 
     private PutResult writeIdempotent(String bucket, String key, Payload payload, String contentType,
                                       Map<String, String> userMetadata) {
+        // bad arguments fail the same way whether or not the object is already there
+        requireObjectAddress(bucket, key);
+        checkUserMetadata(userMetadata);
         Optional<PutResult> existing = compareExisting(bucket, key, payload);
         if (existing.isPresent()) {
             return existing.get();
@@ -214,6 +218,12 @@ public final class ObjectStore implements AutoCloseable {
             // 412: someone wrote the key after our check; compare with what they wrote
             if (e.httpStatus() == 412 || "PreconditionFailed".equals(e.errorCode().orElse(null))) {
                 return compareExisting(bucket, key, payload).orElseThrow(() -> e);
+            }
+            // a server without conditional writes: the check above is all the protection there is
+            if (e.httpStatus() == 501) {
+                LOG.warn("{} does not support conditional writes (If-None-Match); writing {}/{} unconditionally",
+                        config.endpoint(), bucket, key);
+                return new PutResult(write("putIdempotent", bucket, key, payload, contentType, userMetadata, false), true);
             }
             throw e;
         }

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
 public class StorageException extends RuntimeException {
 
     private static final Set<String> RETRIABLE_CODES = Set.of(
-            "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed");
+            "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed",
+            // AWS: another conditional write to the same key is in flight
+            "ConditionalRequestConflict");
 
     private static final Set<String> CREDENTIAL_CODES = Set.of(
             "SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "InvalidToken", "ExpiredToken");
