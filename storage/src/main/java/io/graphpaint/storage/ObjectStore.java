@@ -53,9 +53,9 @@ import java.util.regex.Pattern;
  * same write may be repeated. {@link #putIdempotent} makes a repeat harmless and refuses to
  * replace different content:
  * <ul>
- *   <li>no object under the key: it is written (with {@code If-None-Match: *}, so that a server
- *       supporting conditional writes refuses a racing second writer, which is then checked as
- *       below);</li>
+ *   <li>no object under the key: it is written with {@code If-None-Match: *}, so that a server
+ *       checking that condition atomically with the write (AWS S3 does) refuses a racing second
+ *       writer, which is then compared as below;</li>
  *   <li>an object with the same sha256 (from its metadata, or hashed from its bytes when it has
  *       no such entry): nothing is written, the call succeeds with {@code created = false};</li>
  *   <li>an object with different content: {@link ObjectConflictException}, and the stored object
