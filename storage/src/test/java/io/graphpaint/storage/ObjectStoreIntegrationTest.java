@@ -368,6 +368,19 @@ class ObjectStoreIntegrationTest {
     }
 
     @Test
+    void downloadDoesNotWriteThroughALinkPlantedInTheTarget(@TempDir Path temp) throws Exception {
+        String prefix = ObjectKeys.datasetVersionPrefix("planted", "v1");
+        store.put(models, prefix + "shards/0.bin", new byte[] {1, 2, 3}, null, Map.of());
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Path target = Files.createDirectories(temp.resolve("dataset"));
+        Files.createSymbolicLink(target.resolve("shards"), outside);
+        assertThatThrownBy(() -> new DirectoryTransfer(store).download(models, prefix, target))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("through a symbolic link");
+        assertThat(outside).isEmptyDirectory();
+    }
+
+    @Test
     void uploadRefusesSymbolicLinks(@TempDir Path temp) throws Exception {
         Path source = temp.resolve("dir");
         Files.createDirectories(source);
