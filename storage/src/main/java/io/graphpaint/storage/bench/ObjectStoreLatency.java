@@ -36,7 +36,7 @@ public final class ObjectStoreLatency {
     /** Latency summary of one kind of request, in milliseconds. */
     public record Summary(String operation, int count, double p50, double p90, double p99, double max, double mean) {
 
-        static Summary of(String operation, long[] nanos) {
+        public static Summary of(String operation, long[] nanos) {
             long[] sorted = nanos.clone();
             Arrays.sort(sorted);
             double mean = Arrays.stream(sorted).average().orElse(0) / 1e6;
