@@ -1,0 +1,71 @@
+package io.graphpaint.model.eval;
+
+import io.graphpaint.model.data.ShapesConfig;
+import io.graphpaint.model.data.ShapesGenerator;
+import io.graphpaint.model.data.ShapesScene;
+import io.graphpaint.model.data.ShapesSplit;
+import io.graphpaint.model.data.ShapesWorld;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The analyzer on ground-truth renders: how close to perfect it is (OOR, relation accuracy) and
+ * how fast, for the benchmark table. Usage: {@code AnalyzerBenchmark [count] [size] [seed]}.
+ */
+public final class AnalyzerBenchmark {
+
+  /** Result of one run. */
+  public record Result(ShapesMetrics metrics, int images, double renderSeconds, double analyzeSeconds,
+      List<ImageEvaluation> failures) {
+    public double analyzedImagesPerSecond() {
+      return images / Math.max(analyzeSeconds, 1e-9);
+    }
+  }
+
+  private AnalyzerBenchmark() {}
+
+  /** Analyzes renders of the first {@code count} scenes of {@code split}. */
+  public static Result run(ShapesConfig config, ShapesSplit split, int count) {
+    ShapesGenerator generator = new ShapesGenerator(config);
+    ShapesAnalyzer analyzer = new ShapesAnalyzer();
+    List<ShapesScene> scenes = new ArrayList<>(count);
+    List<BufferedImage> images = new ArrayList<>(count);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      ShapesScene scene = generator.scene(split, i);
+      scenes.add(scene);
+      images.add(ShapesWorld.render(scene));
+    }
+    long t1 = System.nanoTime();
+    List<ImageEvaluation> evaluations = new ArrayList<>(count);
+    List<ImageEvaluation> failures = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      BufferedImage image = images.get(i);
+      ImageEvaluation e = SceneMatcher.evaluate(ShapesGenerator.sampleId(split, i), scenes.get(i).graph(),
+          analyzer.analyze(image), image.getWidth(), image.getHeight());
+      evaluations.add(e);
+      if (e.foundObjects() < e.graphObjects() || e.relationsHeld() < e.relations() || e.spurious() > 0) {
+        failures.add(e);
+      }
+    }
+    long t2 = System.nanoTime();
+    return new Result(ShapesMetrics.of(evaluations), count, (t1 - t0) / 1e9, (t2 - t1) / 1e9, failures);
+  }
+
+  public static void main(String[] args) {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int size = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
+    ShapesConfig config = ShapesConfig.defaults(seed, size, 0, 0, count, 0);
+    run(config, ShapesSplit.TEST, Math.min(count, 200)); // warm-up
+    Result result = run(config, ShapesSplit.TEST, count);
+    System.out.printf("analyzer on %d ground-truth renders of the test split (%dx%d, seed %d)%n", count, size, size, seed);
+    result.metrics().asMap().forEach((k, v) -> System.out.printf("  %-30s %.4f%n", k, v));
+    System.out.printf("  render: %.0f images/s, analyze: %.0f images/s%n",
+        count / result.renderSeconds(), result.analyzedImagesPerSecond());
+    result.failures().stream().limit(10).forEach(f -> System.out.println("  failure " + f.id()
+        + ": missing " + f.missing() + ", broken " + f.broken() + ", spurious " + f.spurious()
+        + ", found " + f.found().stream().map(d -> d.label() + "@" + d.box() + String.format("(%.2f/%.2f)", d.confidence(), d.runnerUpScore())).toList()));
+  }
+}
