@@ -24,11 +24,27 @@ public final class ShapesDatasets {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int CHUNK = 256;
 
-  /** What was written and how long it took. */
-  public record Summary(int samples, List<Integer> perSplit, double seconds, long pngBytes) {
+  /**
+   * What was written and how long it took: wall-clock seconds, and the CPU seconds this process
+   * spent (the fair figure on a shared machine).
+   */
+  public record Summary(int samples, List<Integer> perSplit, double seconds, double cpuSeconds, long pngBytes) {
     public double imagesPerSecond() {
       return samples / Math.max(seconds, 1e-9);
     }
+
+    public double imagesPerCpuSecond() {
+      return samples / Math.max(cpuSeconds, 1e-9);
+    }
+  }
+
+  /** CPU time of this process so far, in seconds (-1 when the JVM does not report it). */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return -1;
   }
 
   private ShapesDatasets() {}
@@ -46,6 +62,7 @@ public final class ShapesDatasets {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     long start = System.nanoTime();
+    double cpuStart = processCpuSeconds();
     ShapesGenerator generator = new ShapesGenerator(config);
     List<ManifestEntry> entries = new ArrayList<>();
     List<Integer> perSplit = new ArrayList<>();
@@ -79,7 +96,7 @@ public final class ShapesDatasets {
     info.put("samples", entries.size());
     sink.put(DATASET_FILE, JSON.writeValueAsBytes(info));
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Summary(entries.size(), perSplit, seconds, pngBytes);
+    return new Summary(entries.size(), perSplit, seconds, processCpuSeconds() - cpuStart, pngBytes);
   }
 
   private record Rendered(ManifestEntry entry, byte[] png) {}
@@ -146,8 +163,9 @@ public final class ShapesDatasets {
     }
     ShapesConfig config = ShapesConfig.defaults(seed, size, train, val, test, unseen);
     Summary summary = make(config, new DirectoryBlobStore(Path.of(args[0])), threads);
-    System.out.printf("wrote %d samples (train/val/test/test_unseen = %s) in %.2f s: %.0f images/s, %.1f MB of PNG%n",
-        summary.samples(), summary.perSplit(), summary.seconds(), summary.imagesPerSecond(),
-        summary.pngBytes() / 1e6);
+    System.out.printf("wrote %d samples (train/val/test/test_unseen = %s) in %.2f s wall, %.2f s CPU: "
+            + "%.0f images/s wall, %.0f images per CPU second, %.1f MB of PNG%n",
+        summary.samples(), summary.perSplit(), summary.seconds(), summary.cpuSeconds(),
+        summary.imagesPerSecond(), summary.imagesPerCpuSecond(), summary.pngBytes() / 1e6);
   }
 }
