@@ -12,11 +12,8 @@ import io.graphpaint.model.data.ShapesScene;
 import io.graphpaint.model.data.ShapesSplit;
 import io.graphpaint.model.data.ShapesWorld;
 import java.awt.image.BufferedImage;
-import java.awt.image.ConvolveOp;
-import java.awt.image.Kernel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ShapesAnalyzerTest {
@@ -37,27 +34,24 @@ class ShapesAnalyzerTest {
 
   @Test
   void unseenCombinationsAreFoundToo() {
-    ShapesConfig config = ShapesConfig.defaults(5, 32, 0, 0, 0, 500);
-    AnalyzerBenchmark.Result result = AnalyzerBenchmark.run(config, ShapesSplit.TEST_UNSEEN, 500);
+    ShapesConfig config = ShapesConfig.defaults(5, 32, 0, 0, 0, 200);
+    AnalyzerBenchmark.Result result = AnalyzerBenchmark.run(config, ShapesSplit.TEST_UNSEEN, 200);
     assertThat(result.metrics().oor()).isGreaterThanOrEqualTo(0.99);
     assertThat(result.metrics().relationAccuracy()).isGreaterThanOrEqualTo(0.99);
   }
 
   @Test
-  void survivesBlurAndNoise() {
-    ShapesConfig config = ShapesConfig.defaults(77, 32, 0, 0, 300, 0);
-    ShapesGenerator generator = new ShapesGenerator(config);
-    Random random = new Random(1);
-    List<ImageEvaluation> evaluations = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      ShapesScene scene = generator.scene(ShapesSplit.TEST, i);
-      BufferedImage degraded = noise(blur(ShapesWorld.render(scene)), 8, random);
-      evaluations.add(SceneMatcher.evaluate("t" + i, scene.graph(), analyzer.analyze(degraded), 32, 32));
-    }
-    ShapesMetrics metrics = ShapesMetrics.of(evaluations);
-    assertThat(metrics.oor()).isGreaterThanOrEqualTo(0.95);
-    assertThat(metrics.relationAccuracy()).isGreaterThanOrEqualTo(0.93);
-    assertThat(metrics.spuriousRate()).isLessThanOrEqualTo(0.05);
+  void survivesBlurNoiseAndAColourCast() {
+    ShapesConfig config = ShapesConfig.defaults(77, 32, 0, 0, 200, 0);
+    AnalyzerBenchmark.Result blurred = AnalyzerBenchmark.run(config, ShapesSplit.TEST, 200,
+        new AnalyzerBenchmark.Degradation(0.7, 8, 0, 1));
+    assertThat(blurred.metrics().oor()).isGreaterThanOrEqualTo(0.98);
+    assertThat(blurred.metrics().relationAccuracy()).isGreaterThanOrEqualTo(0.97);
+    assertThat(blurred.metrics().spuriousRate()).isLessThanOrEqualTo(0.02);
+    AnalyzerBenchmark.Result all = AnalyzerBenchmark.run(config, ShapesSplit.TEST, 200,
+        new AnalyzerBenchmark.Degradation(0.8, 8, 20, 2));
+    assertThat(all.metrics().oor()).isGreaterThanOrEqualTo(0.97);
+    assertThat(all.metrics().relationAccuracy()).isGreaterThanOrEqualTo(0.95);
   }
 
   @Test
@@ -147,30 +141,5 @@ class ShapesAnalyzerTest {
   void anEmptyCanvasHasNoDetections() {
     BufferedImage blank = ShapesWorld.render(new ShapesScene(32, List.of(), List.of()));
     assertThat(analyzer.analyze(blank)).isEmpty();
-  }
-
-  static BufferedImage blur(BufferedImage image) {
-    float[] k = {1 / 16f, 2 / 16f, 1 / 16f, 2 / 16f, 4 / 16f, 2 / 16f, 1 / 16f, 2 / 16f, 1 / 16f};
-    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    new ConvolveOp(new Kernel(3, 3, k), ConvolveOp.EDGE_NO_OP, null).filter(image, out);
-    return out;
-  }
-
-  static BufferedImage noise(BufferedImage image, double sigma, Random random) {
-    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < image.getHeight(); y++) {
-      for (int x = 0; x < image.getWidth(); x++) {
-        int p = image.getRGB(x, y);
-        int r = clamp((p >> 16 & 0xFF) + random.nextGaussian() * sigma);
-        int g = clamp((p >> 8 & 0xFF) + random.nextGaussian() * sigma);
-        int b = clamp((p & 0xFF) + random.nextGaussian() * sigma);
-        out.setRGB(x, y, r << 16 | g << 8 | b);
-      }
-    }
-    return out;
-  }
-
-  private static int clamp(double v) {
-    return (int) Math.max(0, Math.min(255, Math.round(v)));
   }
 }
