@@ -99,6 +99,23 @@ public final class ShapesDatasets {
     return new Summary(entries.size(), perSplit, seconds, processCpuSeconds() - cpuStart, pngBytes);
   }
 
+  /** What {@code dataset.json} records: the config that regenerates the dataset and its held-out pairs. */
+  public record Info(String format, ShapesConfig config, List<List<String>> heldOutPairs, int samples) {}
+
+  /** Reads {@code dataset.json} of a shapes dataset. */
+  public static Info readInfo(BlobSource source) throws IOException {
+    var root = JSON.readTree(source.get(DATASET_FILE));
+    if (!FORMAT.equals(root.path("format").asText())) {
+      throw new IllegalArgumentException(DATASET_FILE + " describes format '" + root.path("format").asText()
+          + "', expected " + FORMAT);
+    }
+    ShapesConfig config = JSON.treeToValue(root.get("config"), ShapesConfig.class);
+    List<List<String>> pairs = JSON.convertValue(root.get("heldOutPairs"),
+        JSON.getTypeFactory().constructCollectionType(List.class,
+            JSON.getTypeFactory().constructCollectionType(List.class, String.class)));
+    return new Info(FORMAT, config, pairs, root.path("samples").asInt());
+  }
+
   private record Rendered(ManifestEntry entry, byte[] png) {}
 
   private static List<Rendered> render(

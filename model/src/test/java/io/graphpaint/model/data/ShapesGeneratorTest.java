@@ -113,4 +113,35 @@ class ShapesGeneratorTest {
     assertThat(entries.stream().map(ManifestEntry::split).distinct())
         .containsExactly("train", "val", "test", "test_unseen");
   }
+
+  @Test
+  void datasetInfoRegeneratesTheSameManifest(@TempDir Path dir) throws Exception {
+    ShapesConfig small = ShapesConfig.defaults(42, 64, 6, 2, 2, 2);
+    DirectoryBlobStore store = new DirectoryBlobStore(dir.resolve("a"));
+    ShapesDatasets.make(small, store, 1);
+    ShapesDatasets.Info info = ShapesDatasets.readInfo(store);
+    assertThat(info.config()).isEqualTo(small);
+    assertThat(info.samples()).isEqualTo(12);
+    assertThat(info.heldOutPairs()).isEqualTo(new ShapesGenerator(small).heldOutPairs()).hasSize(12);
+    DirectoryBlobStore again = new DirectoryBlobStore(dir.resolve("b"));
+    ShapesDatasets.make(info.config(), again, 1);
+    assertThat(again.get(Manifest.FILE_NAME)).isEqualTo(store.get(Manifest.FILE_NAME));
+  }
+
+  @Test
+  void badConfigsAndKeysAreRefusedWithTheirRange(@TempDir Path dir) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.defaults(1, 48, 1, 0, 0, 0))
+        .hasMessageContaining("canvasSize must be 32 or 64, got 48");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ShapesConfig(1, 32, 2, 9, 7, 12, 16, 2, 0.2, 12, 12, 1, 0, 0, 0))
+        .hasMessageContaining("maxObjects <= 8");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ShapesConfig(1, 32, 2, 6, 7, 12, 16, 2, 1.5, 12, 12, 1, 0, 0, 0))
+        .hasMessageContaining("insideProbability must be within [0, 1], got 1.5");
+    DirectoryBlobStore store = new DirectoryBlobStore(dir);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put("../escape.png", new byte[1]))
+        .hasMessageContaining("outside the store");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.get("/etc/passwd"))
+        .hasMessageContaining("relative");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.get("missing.png"))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class);
+  }
 }
