@@ -128,6 +128,28 @@ public final class Evaluation {
         options.features() == null ? null : options.features().name(), (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Scores images held in memory (e.g. just sampled by the model) against their graphs; one
+   * image per graph, {@code ids} name them in the per-image results.
+   */
+  public static Result evaluateImages(List<String> ids, List<io.graphpaint.model.data.SceneGraph> graphs,
+      List<BufferedImage> images) {
+    if (ids.size() != graphs.size() || graphs.size() != images.size()) {
+      throw new IllegalArgumentException("ids, graphs and images must have the same count, got "
+          + ids.size() + ", " + graphs.size() + ", " + images.size());
+    }
+    long start = System.nanoTime();
+    ShapesAnalyzer analyzer = new ShapesAnalyzer();
+    List<ImageEvaluation> evaluations = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      BufferedImage image = images.get(i);
+      evaluations.add(SceneMatcher.evaluate(ids.get(i), graphs.get(i), analyzer.analyze(image), image.getWidth(),
+          image.getHeight()));
+    }
+    return new Result(ShapesMetrics.of(evaluations), evaluations, 0, null, null, null,
+        (System.nanoTime() - start) / 1e9);
+  }
+
   static List<String> imagesFor(ManifestEntry entry, TreeSet<String> keys) {
     List<String> found = new ArrayList<>();
     if (keys.contains(entry.image())) {
@@ -203,6 +225,8 @@ public final class Evaluation {
     Result result = evaluateDirectory(imagesDir, manifest, options);
     BenchmarkReport report = report("graphpaint shapes evaluation", imagesDir.getFileName().toString(), result);
     report.note("analyzer speed", String.format("%.0f images/s", result.images().size() / result.seconds()));
+    result.metrics().relationAccuracyByPredicate().forEach((p, v) ->
+        report.note("relation accuracy, " + p, String.format("%.4f", v)));
     System.out.print(report.toTable());
     if (json != null) {
       report.writeJson(json);

@@ -20,6 +20,7 @@ import java.util.List;
  * @param missing graph objects not found: "index label"
  * @param broken relationships that do not hold, with the reason
  * @param found the detections
+ * @param relationships the graph's relationships, for per-predicate breakdowns
  */
 public record ImageEvaluation(
     String id,
@@ -34,7 +35,8 @@ public record ImageEvaluation(
     List<Integer> assignment,
     List<String> missing,
     List<BrokenRelation> broken,
-    List<Detection> found) {
+    List<Detection> found,
+    List<Relationship> relationships) {
 
   /** A graph relationship that the image does not show, and what it shows instead. */
   public record BrokenRelation(Relationship relationship, String observedPredicate, String reason) {}

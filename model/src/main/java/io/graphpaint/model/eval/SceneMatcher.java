@@ -78,7 +78,7 @@ public final class SceneMatcher {
       assignmentList.add(a);
     }
     return new ImageEvaluation(id, n, found, graph.relationships().size(), held, bothFound, countsExact,
-        detections.size(), spurious, assignmentList, missing, broken, detections);
+        detections.size(), spurious, assignmentList, missing, broken, detections, graph.relationships());
   }
 
   /** Depth-first search over maximum label-preserving matchings. */

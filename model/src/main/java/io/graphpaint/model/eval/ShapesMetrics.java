@@ -17,6 +17,7 @@ import java.util.Map;
  *     the graph
  * @param spuriousRate detections matched to no graph object / all detections
  * @param meanConfidence mean template IoU of the matched detections
+ * @param relationAccuracyByPredicate relation accuracy per graph predicate ("left of", ...)
  */
 public record ShapesMetrics(
     int images,
@@ -25,7 +26,12 @@ public record ShapesMetrics(
     double relationAccuracyAmongFound,
     double exactCountAccuracy,
     double spuriousRate,
-    double meanConfidence) {
+    double meanConfidence,
+    Map<String, Double> relationAccuracyByPredicate) {
+
+  public ShapesMetrics {
+    relationAccuracyByPredicate = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(relationAccuracyByPredicate));
+  }
 
   public static ShapesMetrics of(List<ImageEvaluation> evaluations) {
     long objects = 0;
@@ -37,7 +43,11 @@ public record ShapesMetrics(
     long detections = 0;
     long spurious = 0;
     double confidence = 0;
+    Map<String, Integer> totalByPredicate = new java.util.TreeMap<>();
+    Map<String, Integer> brokenByPredicate = new java.util.HashMap<>();
     for (ImageEvaluation e : evaluations) {
+      e.relationships().forEach(r -> totalByPredicate.merge(r.predicate(), 1, Integer::sum));
+      e.broken().forEach(b -> brokenByPredicate.merge(b.relationship().predicate(), 1, Integer::sum));
       objects += e.graphObjects();
       found += e.foundObjects();
       relations += e.relations();
@@ -52,9 +62,12 @@ public record ShapesMetrics(
         }
       }
     }
+    Map<String, Double> accuracyByPredicate = new LinkedHashMap<>();
+    totalByPredicate.forEach((p, total) ->
+        accuracyByPredicate.put(p, ratio(total - brokenByPredicate.getOrDefault(p, 0), total)));
     return new ShapesMetrics(evaluations.size(), ratio(found, objects), ratio(held, relations),
         ratio(held, bothFound), ratio(exact, evaluations.size()), ratio(spurious, detections),
-        found == 0 ? 0 : confidence / found);
+        found == 0 ? 0 : confidence / found, accuracyByPredicate);
   }
 
   private static double ratio(double numerator, double denominator) {

@@ -72,6 +72,20 @@ class EvaluationTest {
     assertThat(result.diversity()).isGreaterThan(0);
     assertThat(result.fid()).isGreaterThan(0);
 
+    // In memory, the same images score the same.
+    List<io.graphpaint.model.data.SceneGraph> graphs = new ArrayList<>();
+    List<java.awt.image.BufferedImage> images = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      String id = ShapesGenerator.sampleId(ShapesSplit.TEST, i);
+      for (int k = 0; k < 2; k++) {
+        ids.add(id + "_" + k);
+        graphs.add(generator.scene(ShapesSplit.TEST, i).graph());
+        images.add(javax.imageio.ImageIO.read(generated.resolve(id + "_" + k + ".png").toFile()));
+      }
+    }
+    assertThat(Evaluation.evaluateImages(ids, graphs, images).metrics()).isEqualTo(result.metrics());
+
     BenchmarkReport report = Evaluation.report("shapes", "erased", result);
     assertThat(report.toTable()).contains("oor").contains("fid").contains("erased");
     BenchmarkReport back = BenchmarkReport.fromJson(report.toJson());

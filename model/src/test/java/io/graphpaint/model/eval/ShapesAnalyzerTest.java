@@ -118,6 +118,13 @@ class ShapesAnalyzerTest {
     assertThat(e.broken()).extracting(b -> b.relationship().predicate() + " -> " + b.observedPredicate())
         .containsExactly("left of -> below", "below -> left of", "right of -> above", "above -> right of");
     assertThat(e.relationsHeld()).isZero();
+    ShapesMetrics both = ShapesMetrics.of(List.of(e,
+        SceneMatcher.evaluate("ok", truth.graph(), analyzer.analyze(ShapesWorld.render(truth)), 32, 32)));
+    assertThat(both.relationAccuracy()).isEqualTo(0.5);
+    assertThat(both.relationAccuracyByPredicate()).containsExactly(
+        java.util.Map.entry("above", 0.5), java.util.Map.entry("below", 0.5),
+        java.util.Map.entry("left of", 0.5), java.util.Map.entry("right of", 0.5));
+    assertThat(both.oor()).isEqualTo(1.0);
   }
 
   @Test
