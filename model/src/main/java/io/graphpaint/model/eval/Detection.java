@@ -10,10 +10,10 @@ import io.graphpaint.model.data.ShapesWorld;
  *
  * @param colour palette colour of the component
  * @param kind best-matching shape
- * @param box pixel box {@code [x0, y0, x1, y1)} of the component
+ * @param box pixel box {@code [x0, y0, x1, y1]} of the fitted shape (sub-pixel)
  * @param area pixels of the component with its holes filled
- * @param confidence agreement of the component with the shape's template (IoU, 0-1)
- * @param runnerUpScore the second-best shape's template IoU
+ * @param confidence agreement of the component with the fitted shape's template (soft IoU, 0-1)
+ * @param runnerUpScore the best soft IoU among the other shapes
  */
 public record Detection(
     ShapeColour colour, ShapeKind kind, Box box, int area, double confidence, double runnerUpScore) {

@@ -18,8 +18,13 @@ import java.util.List;
  *   <li>Connected components (8-neighbourhood) per colour; specks below a minimum area are
  *       dropped.
  *   <li>Holes are filled, so an object with a smaller one drawn inside it keeps its outline.
- *   <li>The filled component is compared with each shape's template drawn into the component's
- *       box (intersection over union); the best shape wins and its IoU is the confidence.
+ *   <li>A soft mask says how much of each pixel around the component is its colour (the weight of
+ *       the nearest two-colour blend, so antialiased and blurred edges count partly).
+ *   <li>Each shape is fitted to the soft mask: its box follows from the mask's centroid and
+ *       variance (less the variance a blur of 0, 0.5, 0.8 or 1.2 px would add), its template is
+ *       drawn into that box with antialiasing and the same blur, and compared with the mask by
+ *       soft intersection over union. The best (shape, blur) wins; its IoU is the confidence and
+ *       its box, free of the blur's spread, is the detection's box.
  * </ol>
  */
 public final class ShapesAnalyzer {
@@ -202,6 +207,15 @@ public final class ShapesAnalyzer {
     return detections;
   }
 
+  /**
+   * Variances and centroid heights of the shapes in a unit box, in {@link ShapeKind} order
+   * (circle, square, triangle, cross), by integration: e.g. the triangle's width grows linearly
+   * with y, so its y density is 2y, mean 2/3, variance 1/18.
+   */
+  private static final double[] VAR_X = {1.0 / 16, 1.0 / 12, 1.0 / 24, 29.0 / 540};
+  private static final double[] VAR_Y = {1.0 / 16, 1.0 / 12, 1.0 / 18, 29.0 / 540};
+  private static final double[] CENTROID_Y = {0.5, 0.5, 2.0 / 3, 0.5};
+
   /** Blur levels (Gaussian sigma, pixels) the shape templates are compared at. */
   private static final double[] BLURS = {0, 0.5, 0.8, 1.2};
   /** Padding around a component's box for the soft mask: room for blurred edges. */
@@ -291,11 +305,6 @@ public final class ShapesAnalyzer {
     }
     return new Detection(COLOURS[cls - 1], bestKind, bestBox, area, best, runnerUp);
   }
-
-  /** Variances and centroid heights of the shapes in a unit box (by integration). */
-  private static final double[] VAR_X = {1.0 / 16, 1.0 / 12, 1.0 / 24, 29.0 / 540};
-  private static final double[] VAR_Y = {1.0 / 16, 1.0 / 12, 1.0 / 18, 29.0 / 540};
-  private static final double[] CENTROID_Y = {0.5, 0.5, 2.0 / 3, 0.5};
 
   /**
    * How much of each window pixel is the component's colour: for the component's pixels and the
