@@ -1,8 +1,9 @@
 package io.graphpaint.model.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,42 +44,77 @@ public final class CocoStuffLoader {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private CocoStuffLoader() {}
 
+  /** From the instances and (optional) stuff files, read as streams. */
   public static LoadedDataset load(Path instancesJson, Path stuffJson, Options options) throws IOException {
-    return load(Files.readAllBytes(instancesJson), stuffJson == null ? null : Files.readAllBytes(stuffJson), options);
+    try (InputStream instances = Files.newInputStream(instancesJson);
+        InputStream stuff = stuffJson == null ? null : Files.newInputStream(stuffJson)) {
+      return load(instances, stuff, options);
+    }
   }
 
   public static LoadedDataset load(byte[] instancesJson, byte[] stuffJson, Options options) throws IOException {
-    JsonNode instances = JSON.readTree(instancesJson);
-    JsonNode stuff = stuffJson == null ? null : JSON.readTree(stuffJson);
+    return load(new ByteArrayInputStream(instancesJson), stuffJson == null ? null : new ByteArrayInputStream(stuffJson),
+        options);
+  }
 
-    Map<String, int[]> sizes = new LinkedHashMap<>();
-    Map<String, String> files = new HashMap<>();
-    for (JsonNode image : instances.path("images")) {
-      String id = image.path("id").asText();
-      sizes.put(id, new int[] {image.path("width").asInt(), image.path("height").asInt()});
-      files.put(id, image.path("file_name").asText());
+  /** What sg2im uses of an annotation; segmentations are not kept. */
+  private record Annotation(String id, String imageId, int categoryId, double x, double y, double w, double h) {}
+
+  /** Images, categories and annotations of one COCO file. */
+  private static final class CocoFile {
+    final Map<String, int[]> sizes = new LinkedHashMap<>();
+    final Map<String, String> files = new HashMap<>();
+    final List<JsonNode> categories = new ArrayList<>();
+    final List<Annotation> annotations = new ArrayList<>();
+
+    static CocoFile read(InputStream in, String what) throws IOException {
+      CocoFile file = new CocoFile();
+      JsonStreams.forEachFieldElement(in, what, Map.of(
+          "images", image -> {
+            String id = image.path("id").asText();
+            file.sizes.put(id, new int[] {image.path("width").asInt(), image.path("height").asInt()});
+            file.files.put(id, image.path("file_name").asText());
+          },
+          "categories", file.categories::add,
+          "annotations", a -> {
+            JsonNode bbox = a.path("bbox");
+            if (!bbox.isArray() || bbox.size() != 4) {
+              throw new IllegalArgumentException(what + ": annotation " + a.path("id").asText()
+                  + " needs a bbox [x, y, w, h], got " + bbox);
+            }
+            file.annotations.add(new Annotation(a.path("id").asText(), a.path("image_id").asText(),
+                a.path("category_id").asInt(), bbox.get(0).asDouble(), bbox.get(1).asDouble(),
+                bbox.get(2).asDouble(), bbox.get(3).asDouble()));
+          }));
+      return file;
     }
+  }
+
+  public static LoadedDataset load(InputStream instancesJson, InputStream stuffJson, Options options) throws IOException {
+    CocoFile instances = CocoFile.read(instancesJson, "instances file");
+    CocoFile stuff = stuffJson == null ? null : CocoFile.read(stuffJson, "stuff file");
+
+    Map<String, int[]> sizes = instances.sizes;
+    Map<String, String> files = instances.files;
     Map<String, Integer> nameToIdx = new LinkedHashMap<>();
     Map<Integer, String> idxToName = new HashMap<>();
     nameToIdx.put(Vocabulary.IMAGE, 0);
-    readCategories(instances, nameToIdx, idxToName);
+    readCategories(instances.categories, nameToIdx, idxToName);
     if (stuff != null) {
-      readCategories(stuff, nameToIdx, idxToName);
+      readCategories(stuff.categories, nameToIdx, idxToName);
     }
 
     Map<String, List<SceneObject>> objects = new HashMap<>();
     Map<String, List<Box>> boxes = new HashMap<>();
-    addAnnotations(instances, sizes, idxToName, options, objects, boxes);
+    addAnnotations(instances.annotations, sizes, idxToName, options, objects, boxes);
     Set<String> withStuff = new HashSet<>();
     if (stuff != null) {
-      for (JsonNode a : stuff.path("annotations")) {
-        withStuff.add(a.path("image_id").asText());
+      for (Annotation a : stuff.annotations) {
+        withStuff.add(a.imageId());
       }
-      addAnnotations(stuff, sizes, idxToName, options, objects, boxes);
+      addAnnotations(stuff.annotations, sizes, idxToName, options, objects, boxes);
     }
 
     Map<String, Integer> predicates = new LinkedHashMap<>();
@@ -117,8 +153,9 @@ public final class CocoStuffLoader {
     return new LoadedDataset(vocabulary, samples, rejections);
   }
 
-  private static void readCategories(JsonNode data, Map<String, Integer> nameToIdx, Map<Integer, String> idxToName) {
-    for (JsonNode c : data.path("categories")) {
+  private static void readCategories(List<JsonNode> categories, Map<String, Integer> nameToIdx,
+      Map<Integer, String> idxToName) {
+    for (JsonNode c : categories) {
       int id = c.path("id").asInt();
       String name = c.path("name").asText();
       if (id == 0) {
@@ -129,32 +166,26 @@ public final class CocoStuffLoader {
     }
   }
 
-  private static void addAnnotations(JsonNode data, Map<String, int[]> sizes, Map<Integer, String> idxToName,
-      Options options, Map<String, List<SceneObject>> objects, Map<String, List<Box>> boxes) {
-    for (JsonNode a : data.path("annotations")) {
-      String imageId = a.path("image_id").asText();
-      int[] size = sizes.get(imageId);
+  private static void addAnnotations(List<Annotation> annotations, Map<String, int[]> sizes,
+      Map<Integer, String> idxToName, Options options, Map<String, List<SceneObject>> objects,
+      Map<String, List<Box>> boxes) {
+    for (Annotation a : annotations) {
+      int[] size = sizes.get(a.imageId());
       if (size == null) {
-        throw new IllegalArgumentException("annotation " + a.path("id").asText() + " refers to image "
-            + imageId + ", which the instances file does not list");
+        throw new IllegalArgumentException("annotation " + a.id() + " refers to image " + a.imageId()
+            + ", which the instances file does not list");
       }
-      JsonNode bbox = a.path("bbox");
-      double x = bbox.get(0).asDouble();
-      double y = bbox.get(1).asDouble();
-      double w = bbox.get(2).asDouble();
-      double h = bbox.get(3).asDouble();
-      double area = w * h / ((double) size[0] * size[1]);
-      String name = idxToName.get(a.path("category_id").asInt());
+      double area = a.w() * a.h() / ((double) size[0] * size[1]);
+      String name = idxToName.get(a.categoryId());
       if (name == null) {
-        throw new IllegalArgumentException("annotation " + a.path("id").asText() + " has unknown category_id "
-            + a.path("category_id").asInt());
+        throw new IllegalArgumentException("annotation " + a.id() + " has unknown category_id " + a.categoryId());
       }
       boolean boxOk = area > options.minObjectSize();
       boolean otherOk = !name.equals("other") || options.includeOther();
       if (boxOk && otherOk) {
-        objects.computeIfAbsent(imageId, k -> new ArrayList<>()).add(new SceneObject(name));
-        boxes.computeIfAbsent(imageId, k -> new ArrayList<>())
-            .add(new Box(x / size[0], y / size[1], (x + w) / size[0], (y + h) / size[1]));
+        objects.computeIfAbsent(a.imageId(), k -> new ArrayList<>()).add(new SceneObject(name));
+        boxes.computeIfAbsent(a.imageId(), k -> new ArrayList<>()).add(new Box(a.x() / size[0], a.y() / size[1],
+            (a.x() + a.w()) / size[0], (a.y() + a.h()) / size[1]));
       }
     }
   }

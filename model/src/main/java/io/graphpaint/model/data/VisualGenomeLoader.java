@@ -1,8 +1,9 @@
 package io.graphpaint.model.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,19 +103,24 @@ public final class VisualGenomeLoader {
 
   private record VgImage(String id, int width, int height, String file) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private VisualGenomeLoader() {}
 
-  /** From {@code scene_graphs.json} and {@code image_data.json}. */
+  /** From {@code scene_graphs.json} and {@code image_data.json}, read as streams. */
   public static LoadedDataset loadSceneGraphs(Path sceneGraphs, Path imageData, Options options) throws IOException {
-    return loadSceneGraphs(Files.readAllBytes(sceneGraphs), Files.readAllBytes(imageData), options);
+    try (InputStream graphs = Files.newInputStream(sceneGraphs); InputStream images = Files.newInputStream(imageData)) {
+      return loadSceneGraphs(graphs, images, options);
+    }
   }
 
   public static LoadedDataset loadSceneGraphs(byte[] sceneGraphs, byte[] imageData, Options options) throws IOException {
+    return loadSceneGraphs(new ByteArrayInputStream(sceneGraphs), new ByteArrayInputStream(imageData), options);
+  }
+
+  public static LoadedDataset loadSceneGraphs(InputStream sceneGraphs, InputStream imageData, Options options)
+      throws IOException {
     Map<String, List<VgObject>> objects = new LinkedHashMap<>();
     Map<String, List<VgRelationship>> relationships = new HashMap<>();
-    for (JsonNode image : JSON.readTree(sceneGraphs)) {
+    JsonStreams.forEachElement(sceneGraphs, "scene_graphs.json", image -> {
       String imageId = imageId(image);
       objects.put(imageId, readObjects(image.path("objects"), image.path("objects")));
       List<VgRelationship> rels = new ArrayList<>();
@@ -124,39 +130,52 @@ public final class VisualGenomeLoader {
             r.has("object_id") ? r.path("object_id").asLong() : r.path("object").path("object_id").asLong()));
       }
       relationships.put(imageId, rels);
-    }
+    });
     return filter(readImages(imageData), objects, relationships, options);
   }
 
-  /** From {@code objects.json}, {@code relationships.json}, {@code image_data.json} and optionally {@code attributes.json}. */
+  /**
+   * From {@code objects.json}, {@code relationships.json}, {@code image_data.json} and optionally
+   * {@code attributes.json}, read as streams.
+   */
   public static LoadedDataset loadSeparateFiles(Path objectsJson, Path relationshipsJson, Path imageData,
       Path attributesJson, Options options) throws IOException {
-    return loadSeparateFiles(Files.readAllBytes(objectsJson), Files.readAllBytes(relationshipsJson),
-        Files.readAllBytes(imageData), attributesJson == null ? null : Files.readAllBytes(attributesJson), options);
+    try (InputStream objects = Files.newInputStream(objectsJson);
+        InputStream relationships = Files.newInputStream(relationshipsJson);
+        InputStream images = Files.newInputStream(imageData);
+        InputStream attributes = attributesJson == null ? null : Files.newInputStream(attributesJson)) {
+      return loadSeparateFiles(objects, relationships, images, attributes, options);
+    }
   }
 
   public static LoadedDataset loadSeparateFiles(byte[] objectsJson, byte[] relationshipsJson, byte[] imageData,
       byte[] attributesJson, Options options) throws IOException {
-    Map<String, JsonNode> attributesByImage = new HashMap<>();
+    return loadSeparateFiles(new ByteArrayInputStream(objectsJson), new ByteArrayInputStream(relationshipsJson),
+        new ByteArrayInputStream(imageData), attributesJson == null ? null : new ByteArrayInputStream(attributesJson),
+        options);
+  }
+
+  public static LoadedDataset loadSeparateFiles(InputStream objectsJson, InputStream relationshipsJson,
+      InputStream imageData, InputStream attributesJson, Options options) throws IOException {
+    Map<String, Map<Long, List<String>>> attributesByImage = new HashMap<>();
     if (attributesJson != null) {
-      for (JsonNode image : JSON.readTree(attributesJson)) {
-        attributesByImage.put(imageId(image), image.path("attributes"));
-      }
+      JsonStreams.forEachElement(attributesJson, "attributes.json",
+          image -> attributesByImage.put(imageId(image), readAttributes(image.path("attributes"))));
     }
     Map<String, List<VgObject>> objects = new LinkedHashMap<>();
-    for (JsonNode image : JSON.readTree(objectsJson)) {
+    JsonStreams.forEachElement(objectsJson, "objects.json", image -> {
       String imageId = imageId(image);
-      objects.put(imageId, readObjects(image.path("objects"), attributesByImage.get(imageId)));
-    }
+      objects.put(imageId, readObjects(image.path("objects"), attributesByImage.getOrDefault(imageId, Map.of())));
+    });
     Map<String, List<VgRelationship>> relationships = new HashMap<>();
-    for (JsonNode image : JSON.readTree(relationshipsJson)) {
+    JsonStreams.forEachElement(relationshipsJson, "relationships.json", image -> {
       List<VgRelationship> rels = new ArrayList<>();
       for (JsonNode r : image.path("relationships")) {
         rels.add(new VgRelationship(r.path("relationship_id").asLong(), r.path("predicate").asText(),
             r.path("subject").path("object_id").asLong(), r.path("object").path("object_id").asLong()));
       }
       relationships.put(imageId(image), rels);
-    }
+    });
     return filter(readImages(imageData), objects, relationships, options);
   }
 
@@ -173,33 +192,40 @@ public final class VisualGenomeLoader {
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
 
-  private static Map<String, VgImage> readImages(byte[] imageData) throws IOException {
+  private static Map<String, VgImage> readImages(InputStream imageData) throws IOException {
     Map<String, VgImage> images = new LinkedHashMap<>();
-    for (JsonNode image : JSON.readTree(imageData)) {
+    JsonStreams.forEachElement(imageData, "image_data.json", image -> {
       String id = imageId(image);
       String url = image.path("url").asText("");
       String[] parts = url.split("/");
       // sg2im keeps the last two segments of the URL: VG_100K/1.jpg
       String file = parts.length >= 2 && !url.isEmpty() ? parts[parts.length - 2] + "/" + parts[parts.length - 1] : id + ".jpg";
       images.put(id, new VgImage(id, image.path("width").asInt(), image.path("height").asInt(), file));
-    }
+    });
     return images;
   }
 
-  /** Attributes come inline (scene_graphs.json) or from attributes.json entries with the same object ids. */
-  private static List<VgObject> readObjects(JsonNode objects, JsonNode attributeSource) {
+  /** Object id to attribute names, from a list of {@code {object_id, attributes: [...]}}. */
+  private static Map<Long, List<String>> readAttributes(JsonNode attributeSource) {
     Map<Long, List<String>> attributes = new HashMap<>();
-    if (attributeSource != null) {
-      for (JsonNode a : attributeSource) {
-        List<String> names = new ArrayList<>();
-        for (JsonNode n : a.path("attributes")) {
-          names.add(n.asText().strip().toLowerCase());
-        }
-        if (!names.isEmpty()) {
-          attributes.put(a.path("object_id").asLong(), names);
-        }
+    for (JsonNode a : attributeSource) {
+      List<String> names = new ArrayList<>();
+      for (JsonNode n : a.path("attributes")) {
+        names.add(n.asText().strip().toLowerCase());
+      }
+      if (!names.isEmpty()) {
+        attributes.put(a.path("object_id").asLong(), names);
       }
     }
+    return attributes;
+  }
+
+  /** Attributes come inline (scene_graphs.json) or from attributes.json, by object id. */
+  private static List<VgObject> readObjects(JsonNode objects, JsonNode inlineAttributes) {
+    return readObjects(objects, readAttributes(inlineAttributes));
+  }
+
+  private static List<VgObject> readObjects(JsonNode objects, Map<Long, List<String>> attributes) {
     List<VgObject> result = new ArrayList<>();
     for (JsonNode o : objects) {
       List<String> names = new ArrayList<>();

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CocoStuffLoaderTest {
 
+  /** Field order as in the real files: images, annotations, then categories. */
   private static final String INSTANCES = """
-      {"images": [
+      {"info": {"description": "COCO 2017", "version": "1.0"},
+       "licenses": [{"id": 1, "name": "CC BY"}],
+       "images": [
          {"id": 1, "file_name": "000000000001.jpg", "width": 640, "height": 480},
          {"id": 2, "file_name": "000000000002.jpg", "width": 100, "height": 100},
          {"id": 3, "file_name": "000000000003.jpg", "width": 200, "height": 100},
          {"id": 4, "file_name": "000000000004.jpg", "width": 100, "height": 100}],
-       "categories": [{"id": 1, "name": "person", "supercategory": "person"},
-                      {"id": 3, "name": "car", "supercategory": "vehicle"}],
        "annotations": [
          {"id": 10, "image_id": 1, "category_id": 1, "bbox": [10, 10, 100, 200], "iscrowd": 0},
          {"id": 11, "image_id": 1, "category_id": 3, "bbox": [300, 300, 5, 5], "iscrowd": 0},
@@ -26,7 +27,10 @@ class CocoStuffLoaderTest {
          {"id": 20, "image_id": 2, "category_id": 1, "bbox": [0, 0, 50, 50], "iscrowd": 0},
          {"id": 30, "image_id": 3, "category_id": 1, "bbox": [0, 0, 20, 20], "iscrowd": 0},
          {"id": 31, "image_id": 3, "category_id": 3, "bbox": [100, 0, 100, 100], "iscrowd": 0},
-         {"id": 40, "image_id": 4, "category_id": 1, "bbox": [0, 0, 10, 10], "iscrowd": 0}]}
+         {"id": 40, "image_id": 4, "category_id": 1, "bbox": [0, 0, 10, 10], "iscrowd": 0,
+          "segmentation": [[0, 0, 10, 0, 10, 10]], "area": 50.0}],
+       "categories": [{"id": 1, "name": "person", "supercategory": "person"},
+                      {"id": 3, "name": "car", "supercategory": "vehicle"}]}
       """;
 
   private static final String STUFF = """
