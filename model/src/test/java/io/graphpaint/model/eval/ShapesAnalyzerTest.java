@@ -55,6 +55,25 @@ class ShapesAnalyzerTest {
   }
 
   @Test
+  void worksAtOtherResolutionsThanTheCanvas() {
+    for (int[] sizes : new int[][] {{32, 64}, {64, 32}, {32, 48}}) {
+      ShapesGenerator generator = new ShapesGenerator(ShapesConfig.defaults(9, sizes[0], 0, 0, 100, 0));
+      List<String> ids = new ArrayList<>();
+      List<io.graphpaint.model.data.SceneGraph> graphs = new ArrayList<>();
+      List<java.awt.image.BufferedImage> images = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        ShapesScene scene = generator.scene(ShapesSplit.TEST, i);
+        ids.add(Integer.toString(i));
+        graphs.add(scene.graph());
+        images.add(io.graphpaint.model.data.ImageTensors.resizeCenterCrop(ShapesWorld.render(scene), sizes[1]));
+      }
+      ShapesMetrics metrics = Evaluation.evaluateImages(ids, graphs, images).metrics();
+      assertThat(metrics.oor()).as("%d px rendered, analyzed at %d px", sizes[0], sizes[1]).isGreaterThanOrEqualTo(0.99);
+      assertThat(metrics.relationAccuracy()).isGreaterThanOrEqualTo(0.99);
+    }
+  }
+
+  @Test
   void findsASmallObjectInsideABiggerOne() {
     ShapesScene scene = new ShapesScene(32, List.of(
         new ShapeInstance(ShapeKind.CIRCLE, ShapeColour.BLUE, 4, 4, 16, -1),
