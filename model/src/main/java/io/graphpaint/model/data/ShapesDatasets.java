@@ -146,12 +146,12 @@ public final class ShapesDatasets {
 
   /**
    * {@code ShapesDatasets <outDir> [--seed N] [--size 32|64] [--train N] [--val N] [--test N]
-   * [--test-unseen N] [--threads N]}.
+   * [--test-unseen N] [--objects MIN-MAX] [--inside P] [--threads N]}.
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
       System.err.println("usage: ShapesDatasets <outDir> [--seed N] [--size 32|64] [--train N] [--val N] "
-          + "[--test N] [--test-unseen N] [--threads N]");
+          + "[--test N] [--test-unseen N] [--objects MIN-MAX] [--inside P] [--threads N]");
       System.exit(2);
     }
     long seed = 1;
@@ -161,6 +161,8 @@ public final class ShapesDatasets {
     int test = 2_000;
     int unseen = 2_000;
     int threads = 1;
+    String objects = null;
+    Double inside = null;
     for (int i = 1; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -174,11 +176,24 @@ public final class ShapesDatasets {
         case "--test" -> test = Integer.parseInt(v);
         case "--test-unseen" -> unseen = Integer.parseInt(v);
         case "--threads" -> threads = Integer.parseInt(v);
+        case "--objects" -> objects = v;
+        case "--inside" -> inside = Double.parseDouble(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; known: --seed --size --train --val --test --test-unseen --threads");
+            + "; known: --seed --size --train --val --test --test-unseen --objects --inside --threads");
       }
     }
-    ShapesConfig config = ShapesConfig.defaults(seed, size, train, val, test, unseen);
+    ShapesConfig.Builder builder = ShapesConfig.builder(seed, size).optCounts(train, val, test, unseen);
+    if (objects != null) {
+      String[] range = objects.split("-");
+      if (range.length != 2) {
+        throw new IllegalArgumentException("--objects takes MIN-MAX, e.g. 2-6, got " + objects);
+      }
+      builder.optObjects(Integer.parseInt(range[0]), Integer.parseInt(range[1]));
+    }
+    if (inside != null) {
+      builder.optInsideProbability(inside);
+    }
+    ShapesConfig config = builder.build();
     Summary summary = make(config, new DirectoryBlobStore(Path.of(args[0])), threads);
     System.out.printf("wrote %d samples (train/val/test/test_unseen = %s) in %.2f s wall, %.2f s CPU: "
             + "%.0f images/s wall, %.0f images per CPU second, %.1f MB of PNG%n",

@@ -132,10 +132,15 @@ class ShapesGeneratorTest {
   void badConfigsAndKeysAreRefusedWithTheirRange(@TempDir Path dir) {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.defaults(1, 48, 1, 0, 0, 0))
         .hasMessageContaining("canvasSize must be 32 or 64, got 48");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ShapesConfig(1, 32, 2, 9, 7, 12, 16, 2, 0.2, 12, 12, 1, 0, 0, 0))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.builder(1, 32).optObjects(2, 9).build())
         .hasMessageContaining("maxObjects <= 8");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ShapesConfig(1, 32, 2, 6, 7, 12, 16, 2, 1.5, 12, 12, 1, 0, 0, 0))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.builder(1, 32).optInsideProbability(1.5).build())
         .hasMessageContaining("insideProbability must be within [0, 1], got 1.5");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.builder(1, 32).optObjectSizes(7, 12, 17).build())
+        .hasMessageContaining("maxContainerSize <= 16");
+    assertThat(ShapesConfig.builder(3, 64).optCounts(1, 2, 3, 4).build())
+        .isEqualTo(ShapesConfig.defaults(3, 64, 1, 2, 3, 4));
+    assertThat(config.toBuilder().optGap(3).build().gap()).isEqualTo(3);
     DirectoryBlobStore store = new DirectoryBlobStore(dir);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put("../escape.png", new byte[1]))
         .hasMessageContaining("outside the store");
