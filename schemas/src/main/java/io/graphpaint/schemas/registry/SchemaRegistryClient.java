@@ -146,7 +146,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
    *     subject's compatibility rule refuses the schema; the message carries the registry's reason
    */
   public int register(String subject, Schema schema) {
-    return cached(subjectCache(subject), schema, () -> {
+    return cached(subjectCache(subject, schema), schema, () -> {
       JsonNode answer = call("register", subject, null, "POST",
           "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
       int id = requiredInt(answer, "id", "register", subject);
@@ -163,7 +163,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
    *     does not have this schema
    */
   public int idOf(String subject, Schema schema) {
-    return cached(subjectCache(subject), schema, () -> {
+    return cached(subjectCache(subject, schema), schema, () -> {
       JsonNode answer = call("look up schema", subject, null, "POST",
           "/subjects/" + encode(subject), schemaBody(schema));
       int id = requiredInt(answer, "id", "look up schema", subject);
@@ -313,11 +313,13 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  private ConcurrentMap<Schema, CompletableFuture<Integer>> subjectCache(String subject) {
+  /** The id cache of {@code subject}, refusing a new schema once it holds the configured maximum. */
+  private ConcurrentMap<Schema, CompletableFuture<Integer>> subjectCache(String subject, Schema schema) {
     Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(schema, "schema");
     ConcurrentMap<Schema, CompletableFuture<Integer>> cache =
         idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
-    if (cache.size() >= maxSchemasPerSubject) {
+    if (!cache.containsKey(schema) && cache.size() >= maxSchemasPerSubject) {
       throw new IllegalStateException("More than " + SchemaRegistryConfig.MAX_SCHEMAS_PER_SUBJECT + " = "
           + maxSchemasPerSubject + " distinct schemas used with subject '" + subject
           + "'; schemas are probably being built per record");

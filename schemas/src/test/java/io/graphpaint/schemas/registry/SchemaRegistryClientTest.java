@@ -170,6 +170,24 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void boundsTheSchemasCachedPerSubject() {
+    Schema[] schemas = new Schema[3];
+    for (int i = 0; i < 3; i++) {
+      schemas[i] = SchemaBuilder.record("Thing" + i).namespace("test").fields().optionalString("name").endRecord();
+    }
+    try (SchemaRegistryClient bounded = SchemaRegistryClient.create(
+        Map.of("schema.registry.url", server.url(), "max.schemas.per.subject", 2))) {
+      bounded.setCompatibility("bounded-value", CompatibilityLevel.NONE);
+      bounded.register("bounded-value", schemas[0]);
+      bounded.register("bounded-value", schemas[1]);
+      assertThat(bounded.register("bounded-value", schemas[0])).as("cached schemas still answer").isPositive();
+      assertThatThrownBy(() -> bounded.register("bounded-value", schemas[2]))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("max.schemas.per.subject = 2").hasMessageContaining("bounded-value");
+    }
+  }
+
+  @Test
   void refusesBadConfiguration() {
     assertThatThrownBy(() -> SchemaRegistryClient.create(Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.url");
