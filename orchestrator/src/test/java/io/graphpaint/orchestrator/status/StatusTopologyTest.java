@@ -330,14 +330,13 @@ class StatusTopologyTest {
 
   @Test
   void everyOrderOfOneLifecycleEndsTheSame() {
-    // The same five events in all 120 orders: the terminal state, images and details never differ.
+    // The same four events (one a duplicate) in all 24 orders: terminal state, images and details never differ.
     List<Runnable> steps = List.of(
         () -> requests.pipeInput("p", request("p", T0)),
         () -> progress.pipeInput("p", progress("p", 10, 50, T0 + 100)),
-        () -> progress.pipeInput("p", progress("p", 30, 50, T0 + 200)),
         () -> results.pipeInput("p", completed("p", "v3", T0 + 300, 2)),
         () -> results.pipeInput("p", completed("p", "v3", T0 + 300, 2)));
-    List<List<Integer>> orders = permutations(List.of(0, 1, 2, 3, 4));
+    List<List<Integer>> orders = permutations(List.of(0, 1, 2, 3));
     RequestStatus reference = null;
     for (List<Integer> order : orders) {
       stop();
