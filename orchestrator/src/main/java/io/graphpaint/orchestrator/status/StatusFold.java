@@ -72,9 +72,9 @@ public final class StatusFold {
         + (event == null ? "null" : event.getClass().getName()));
   }
 
-  static RequestStatus onRequest(RequestStatus current, String id, GenerationRequest request) {
-    long at = request.getSubmittedAt().toEpochMilli();
-    RequestDetails details = RequestDetails.newBuilder()
+  /** What a request asked for, as the status keeps it (also used to compare a repeated PUT). */
+  public static RequestDetails detailsOf(GenerationRequest request) {
+    return RequestDetails.newBuilder()
         .setGraphJson(SceneGraphJson.toJson(request.getGraph()))
         .setNumImages(request.getNumImages())
         .setSeed(request.getSeed())
@@ -84,6 +84,11 @@ public final class StatusFold {
         .setPinnedModelVersion(request.getModelVersion())
         .setTags(new HashMap<>(request.getTags()))
         .build();
+  }
+
+  static RequestStatus onRequest(RequestStatus current, String id, GenerationRequest request) {
+    long at = request.getSubmittedAt().toEpochMilli();
+    RequestDetails details = detailsOf(request);
     if (current == null) {
       return fresh(id, RequestState.SUBMITTED, at).setRequest(details).setSubmittedAt(at).build();
     }
