@@ -51,6 +51,8 @@ public final class OrchestratorConfig extends AbstractConfig {
   public static final String SSE_POLL_MS = "graphpaint.sse.poll.ms";
   public static final String SSE_MAX_DURATION_MS = "graphpaint.sse.max.duration.ms";
   public static final String SUBMIT_TIMEOUT_MS = "graphpaint.submit.timeout.ms";
+  public static final String KAFKA_TOPICS_CREATE = "graphpaint.kafka.topics.create";
+  public static final String KAFKA_TOPICS_REPLICATION_FACTOR = "graphpaint.kafka.topics.replication.factor";
 
   private static final String ENV_PREFIX = "GRAPHPAINT_";
 
@@ -108,7 +110,11 @@ public final class OrchestratorConfig extends AbstractConfig {
       .define(SSE_MAX_DURATION_MS, Type.LONG, 3_600_000L, Range.between(1_000, 86_400_000L),
           Importance.LOW, "Longest a server-sent-event stream stays open.")
       .define(SUBMIT_TIMEOUT_MS, Type.INT, 10_000, Range.between(100, 120_000), Importance.LOW,
-          "How long a submission waits for Kafka to acknowledge the event.");
+          "How long a submission waits for Kafka to acknowledge the event.")
+      .define(KAFKA_TOPICS_CREATE, Type.BOOLEAN, false, Importance.LOW,
+          "Create graphpaint's topics at start when missing (development and tests).")
+      .define(KAFKA_TOPICS_REPLICATION_FACTOR, Type.INT, 3, Range.between(1, 16), Importance.LOW,
+          "Replication factor of topics created at start.");
 
   private OrchestratorConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
@@ -261,6 +267,14 @@ public final class OrchestratorConfig extends AbstractConfig {
 
   public Duration submitTimeout() {
     return Duration.ofMillis(getInt(SUBMIT_TIMEOUT_MS));
+  }
+
+  public boolean createTopics() {
+    return getBoolean(KAFKA_TOPICS_CREATE);
+  }
+
+  public int topicReplicationFactor() {
+    return getInt(KAFKA_TOPICS_REPLICATION_FACTOR);
   }
 
   /** Every key with its type, default and doc, for {@code --help}. */

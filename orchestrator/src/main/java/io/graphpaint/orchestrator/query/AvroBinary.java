@@ -20,6 +20,10 @@ public final class AvroBinary {
 
   public static final String CONTENT_TYPE = "application/vnd.graphpaint.avro-list";
 
+  static {
+    io.graphpaint.orchestrator.status.StatusClasses.trust();
+  }
+
   private AvroBinary() {}
 
   public static <T extends SpecificRecord> byte[] encodeList(List<T> values, Schema itemSchema) {

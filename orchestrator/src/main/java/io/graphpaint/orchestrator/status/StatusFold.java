@@ -8,6 +8,8 @@ import io.graphpaint.events.GenerationProgress;
 import io.graphpaint.events.GenerationRequest;
 import io.graphpaint.events.GenerationResult;
 import io.graphpaint.events.ImageRef;
+import io.graphpaint.schemas.json.SceneGraphJson;
+import io.graphpaint.schemas.json.SceneGraphLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +35,9 @@ import org.apache.avro.specific.SpecificRecord;
  * status.
  */
 public final class StatusFold {
+
+  /** Writes graphs in the compact sg2im form the API accepts (limits apply to reading only). */
+  private static final SceneGraphJson GRAPH_JSON = new SceneGraphJson(SceneGraphLimits.DEFAULT);
 
   private StatusFold() {}
 
@@ -75,7 +80,7 @@ public final class StatusFold {
   /** What a request asked for, as the status keeps it (also used to compare a repeated PUT). */
   public static RequestDetails detailsOf(GenerationRequest request) {
     return RequestDetails.newBuilder()
-        .setGraphJson(SceneGraphJson.toJson(request.getGraph()))
+        .setGraphJson(GRAPH_JSON.write(request.getGraph()))
         .setNumImages(request.getNumImages())
         .setSeed(request.getSeed())
         .setSteps(request.getSteps())

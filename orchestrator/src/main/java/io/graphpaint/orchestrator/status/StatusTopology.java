@@ -62,6 +62,7 @@ public final class StatusTopology {
   }
 
   public static void build(StreamsBuilder builder, AvroSerdes serdes, Options options) {
+    StatusClasses.trust();
     Serde<String> ids = Serdes.String();
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(STATUS_STORE), ids, serdes.forValue(RequestStatus.class)));
