@@ -127,11 +127,21 @@ public final class OrchestratorConfig extends AbstractConfig {
     merged.putAll(fromEnvironment(environment));
     List<String> problems = new ArrayList<>();
     for (ConfigValue value : DEFINITION.validate(merged)) {
-      for (String message : value.errorMessages()) {
-        Object raw = merged.get(value.name());
-        boolean secret = DEFINITION.configKeys().get(value.name()).type == Type.PASSWORD;
-        problems.add("Invalid value " + (secret ? "[hidden]" : raw) + " for configuration "
-            + value.name() + " (env " + envName(value.name()) + "): " + message);
+      if (value.errorMessages().isEmpty()) {
+        continue;
+      }
+      // One line per key: the first message is the cause, later ones follow from it.
+      String message = value.errorMessages().get(0);
+      boolean secret = DEFINITION.configKeys().get(value.name()).type == Type.PASSWORD;
+      String shown = secret ? "[hidden]" : String.valueOf(merged.get(value.name()));
+      String env = " (env " + envName(value.name()) + ")";
+      String prefix = "Invalid value " + shown + " for configuration " + value.name();
+      if (secret) {
+        problems.add(prefix + env + ": the value is not valid");
+      } else if (message.startsWith(prefix)) {
+        problems.add(prefix + env + message.substring(prefix.length()));
+      } else {
+        problems.add(prefix + env + ": " + message);
       }
     }
     if (!problems.isEmpty()) {
