@@ -44,10 +44,13 @@ final class Cluster implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final KafkaProducer<String, byte[]> producer;
+  /** The API token, when the instances require one; sent by {@link #get} and {@link #send}. */
+  final String token;
   private final Path stateDir;
 
   Cluster(DevStack stack, int instances, Map<String, String> extra) throws Exception {
     this.stack = stack;
+    this.token = extra.get(OrchestratorConfig.HTTP_AUTH_TOKEN);
     this.registry = SchemaRegistryClient.create(stack.schemaRegistryUrl());
     this.serdes = new RegistryAvroSerdes(registry);
     this.store = ObjectStore.open(ObjectStoreConfig.builder()
@@ -115,8 +118,12 @@ final class Cluster implements AutoCloseable {
   }
 
   HttpResponse<String> get(int instance, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base(instance) + path)).timeout(Duration.ofSeconds(10))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(instance) + path))
+        .timeout(Duration.ofSeconds(10)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> send(int instance, String method, String path, String body, String contentType)
@@ -126,6 +133,9 @@ final class Cluster implements AutoCloseable {
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -56,11 +56,13 @@ class OrchestratorEndToEndTest {
   private static final String GRAPH =
       "{\"objects\": [\"red circle\", \"blue square\"], \"relationships\": [[0, \"left of\", 1]]}";
 
+  private static final String TOKEN = "it-token-0123456789";
+
   private Cluster cluster;
 
   @BeforeAll
   void start(DevStack stack) throws Exception {
-    cluster = new Cluster(stack, 2, Map.of());
+    cluster = new Cluster(stack, 2, Map.of("graphpaint.http.auth.token", TOKEN));
   }
 
   @AfterAll
@@ -163,7 +165,8 @@ class OrchestratorEndToEndTest {
     }
 
     // Follow it over SSE on the second instance while the "worker" reports.
-    SseReader sse = new SseReader(cluster.http, cluster.base(1) + "/v1/generations/" + id + "/events");
+    SseReader sse = new SseReader(cluster.http,
+        cluster.base(1) + "/v1/generations/" + id + "/events?access_token=" + TOKEN);
     await().atMost(Duration.ofSeconds(10)).until(() -> !sse.events.isEmpty());
 
     String key = "images/" + id + "/0.png";
@@ -290,6 +293,61 @@ class OrchestratorEndToEndTest {
     JsonNode openApi = JSON.readTree(cluster.get(0, "/openapi.json").body());
     assertThat(openApi.path("openapi").asText()).startsWith("3.");
     assertThat(openApi.path("paths").has("/v1/generations/{id}/events")).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void tokenIsRequiredCancelAndDatasetUpdatesArePublishedVocabularyComesFromTheModel() throws Exception {
+    // Without or with a wrong token: 401 problem documents; health stays open.
+    for (String header : new String[] {null, "Bearer wrong-token", "Bearer " + TOKEN + "x", "Basic abc"}) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.base(0) + "/v1/generations")).GET();
+      if (header != null) {
+        request.header("Authorization", header);
+      }
+      HttpResponse<String> response = cluster.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(String.valueOf(header)).isEqualTo(401);
+      assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+      assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+    }
+    assertThat(cluster.http.send(HttpRequest.newBuilder(URI.create(cluster.base(0) + "/health")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+    // Cancel a request that has not started: CANCELLED on both instances.
+    HttpResponse<String> accepted = cluster.send(0, "PUT", "/v1/generations/to-cancel", GRAPH, "application/json");
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.get(1, "/v1/generations/to-cancel").statusCode() == 200);
+    long cancels = cluster.endOffsets(Topic.CANCELLATIONS);
+    HttpResponse<String> cancel = cluster.send(1, "POST", "/v1/generations/to-cancel/cancel",
+        "{\"reason\": \"changed my mind\"}", "application/json");
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(cluster.endOffsets(Topic.CANCELLATIONS)).isEqualTo(cancels + 1);
+    for (int instance = 0; instance < 2; instance++) {
+      int i = instance;
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        JsonNode status = JSON.readTree(cluster.get(i, "/v1/generations/to-cancel").body());
+        assertThat(status.path("state").asText()).isEqualTo("CANCELLED");
+        assertThat(status.path("cancel").path("reason").asText()).isEqualTo("changed my mind");
+      });
+    }
+
+    // A dataset update becomes one record on its topic.
+    long updates = cluster.endOffsets(Topic.DATASET_UPDATES);
+    HttpResponse<String> update = cluster.send(0, "POST", "/v1/datasets/shapes/updates",
+        "{\"version\": \"2\", \"manifestUri\": \"s3://graphpaint-datasets/datasets/shapes/2/manifest.jsonl\","
+            + " \"format\": \"SYNTHETIC_SHAPES\", \"sampleCount\": 1000}", "application/json");
+    assertThat(update.statusCode()).as(update.body()).isEqualTo(202);
+    assertThat(cluster.endOffsets(Topic.DATASET_UPDATES)).isEqualTo(updates + 1);
+
+    // The promoted model's vocabulary (from its model.json in the object store).
+    cluster.store.put(cluster.store.buckets().models(), "models/default/it-v1/model.json",
+        ("{\"vocabulary\": {\"objects\": [\"__image__\", \"red circle\", \"blue square\"],"
+            + " \"predicates\": [\"__in_image__\", \"left of\", \"above\"]}}").getBytes(StandardCharsets.UTF_8),
+        "application/json", Map.of());
+    JsonNode vocabulary = JSON.readTree(cluster.get(1, "/v1/vocabulary").body());
+    assertThat(vocabulary.path("source").asText()).isEqualTo("model");
+    assertThat(vocabulary.path("modelVersion").asText()).isEqualTo("it-v1");
+    assertThat(vocabulary.path("objects").toString()).isEqualTo("[\"red circle\",\"blue square\"]");
+    assertThat(vocabulary.path("predicates").toString()).isEqualTo("[\"left of\",\"above\"]");
   }
 
   private static JsonNode read(String json) {
