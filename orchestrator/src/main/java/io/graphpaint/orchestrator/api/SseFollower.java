@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class SseFollower implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SseFollower.class);
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
   /** How often to look, how long to wait for an unknown id to appear, how long a stream may last. */
   public record Settings(Duration pollInterval, Duration unknownGrace, Duration maxDuration) {
@@ -58,6 +59,7 @@ public final class SseFollower implements AutoCloseable {
     client.keepAlive();
     long startNanos = System.nanoTime();
     AtomicReference<RequestStatus> last = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicLong lastSentNanos = new java.util.concurrent.atomic.AtomicLong(startNanos);
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     Runnable tick = () -> {
       try {
@@ -88,8 +90,14 @@ public final class SseFollower implements AutoCloseable {
         }
         RequestStatus current = status.get();
         if (current.equals(last.get())) {
+          // A comment now and then keeps proxies from closing a quiet stream.
+          if (System.nanoTime() - lastSentNanos.get() > KEEP_ALIVE.toNanos()) {
+            client.sendComment("keep-alive");
+            lastSentNanos.set(System.nanoTime());
+          }
           return;
         }
+        lastSentNanos.set(System.nanoTime());
         last.set(current);
         String json = HttpApi.JSON.writeValueAsString(StatusView.of(current, links));
         String eventId = current.getUpdatedAt() + "-" + current.getStep();
