@@ -35,7 +35,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String JAR_PROPERTY = "graphpaint.registry.jar";
     public static final String JAR_ENVIRONMENT_VARIABLE = "GRAPHPAINT_REGISTRY_JAR";
     static final String BUILD_COMMAND = "mvn -pl devstack/registry-app package";
-    private static final String JAR_GLOB_PREFIX = "graphpaint-registry-app-";
+    private static final String JAR_GLOB_PREFIX = "graphpaint-registry-app";
     private static final String RUNNER_SUFFIX = "-runner.jar";
     private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(90);
     private static final List<String> DEFAULT_JVM_OPTIONS = List.of(
