@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,10 +275,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
       try {
         httpCalls.incrementAndGet();
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (ConnectException | HttpTimeoutException e) {
-        lastFailure = e; // try the next URL
-        continue;
-      } catch (IOException e) {
+      } catch (IOException e) { // refused, reset, timed out: try the next URL
         lastFailure = e;
         continue;
       } catch (InterruptedException e) {

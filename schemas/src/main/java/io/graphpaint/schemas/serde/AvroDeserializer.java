@@ -38,6 +38,9 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     EventClasses.trust();
   }
 
+  /** One decoder per thread, re-pointed at each record's bytes. */
+  private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+
   private SchemaRegistryClient registry;
   private boolean ownsRegistry;
   /** Reader schema, or null to read each record as the class its writer schema names. */
@@ -95,7 +98,8 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
       throw new SerdeException(topic, id, SerdeException.Reason.INCOMPATIBLE_SCHEMA, resolution.incompatibility(), null);
     }
     BinaryDecoder decoder = DecoderFactory.get()
-        .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
+        .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, DECODERS.get());
+    DECODERS.set(decoder);
     T record;
     try {
       record = resolution.reader().read(null, decoder);

@@ -4,7 +4,6 @@ import io.graphpaint.schemas.EventClasses;
 import io.graphpaint.schemas.registry.SchemaRegistryClient;
 import io.graphpaint.schemas.registry.SchemaRegistryException;
 import io.graphpaint.schemas.registry.Subjects;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +41,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
   private boolean autoRegister = true;
   private boolean useLatestVersion;
   private final ConcurrentMap<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, String> subjectsByTopic = new ConcurrentHashMap<>();
   /** subject -> id of the latest version, for use.latest.version. */
   private final ConcurrentMap<String, Integer> latestIds = new ConcurrentHashMap<>();
 
@@ -80,23 +80,81 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     }
     Schema schema = record.getSchema();
     int id = schemaId(topic, schema);
+    EncodeBuffer buffer = BUFFERS.get();
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      byte[] header = new byte[WireFormat.HEADER_SIZE];
-      WireFormat.writeHeader(header, id);
-      out.write(header);
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, encoder);
-      encoder.flush();
-      return out.toByteArray();
+      buffer.out.reset();
+      buffer.out.write(WireFormat.MAGIC_BYTE);
+      buffer.out.write(id >>> 24);
+      buffer.out.write(id >>> 16);
+      buffer.out.write(id >>> 8);
+      buffer.out.write(id);
+      buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
+      writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, buffer.encoder);
+      buffer.encoder.flush();
+      return buffer.out.toByteArray();
     } catch (IOException | RuntimeException e) {
+      BUFFERS.remove(); // the encoder may hold half a record
+
       throw new SerdeException(topic, id, SerdeException.Reason.ENCODE_FAILED,
           "cannot encode " + schema.getFullName() + ": " + e, e);
+    } finally {
+      buffer.out.shrinkIfLarge();
+    }
+  }
+
+  /** A per-thread output buffer and encoder, reused across records (the producer may call from many threads). */
+  private static final ThreadLocal<EncodeBuffer> BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
+
+  private static final class EncodeBuffer {
+    final ReusableOutputStream out = new ReusableOutputStream();
+    BinaryEncoder encoder;
+  }
+
+  /** An unsynchronised byte array stream; {@code ByteArrayOutputStream} locks on every byte. */
+  private static final class ReusableOutputStream extends java.io.OutputStream {
+    private static final int INITIAL = 512;
+    private static final int KEEP_AT_MOST = 1 << 20;
+    private byte[] bytes = new byte[INITIAL];
+    private int size;
+
+    void reset() {
+      size = 0;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int length) {
+      ensure(length);
+      System.arraycopy(source, offset, bytes, size, length);
+      size += length;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(bytes, size);
+    }
+
+    /** A rare huge record should not pin its buffer to the thread for good. */
+    void shrinkIfLarge() {
+      if (bytes.length > KEEP_AT_MOST) {
+        bytes = new byte[INITIAL];
+        size = 0;
+      }
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
     }
   }
 
   private int schemaId(String topic, Schema schema) {
-    String subject = Subjects.subject(topic, isKey);
+    String subject = subjectsByTopic.computeIfAbsent(topic, t -> Subjects.subject(t, isKey));
     try {
       if (autoRegister) {
         return registry.register(subject, schema);
