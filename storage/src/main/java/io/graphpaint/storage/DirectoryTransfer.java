@@ -66,7 +66,8 @@ public final class DirectoryTransfer {
     /**
      * Downloads every object under {@code prefix} into {@code directory}, keeping the relative
      * layout, each object's sha256 checked. Keys whose remainder after the prefix is not a valid
-     * relative path are refused before anything is written for them.
+     * relative path are refused before anything is written. Existing files with the same names are
+     * replaced; other files in the directory are left alone. An empty prefix yields an empty list.
      *
      * @return the written files, in key order
      */
@@ -83,7 +84,12 @@ public final class DirectoryTransfer {
         }
         // check every key before writing anything
         List<Path> targets = new ArrayList<>();
+        List<ObjectSummary> files = new ArrayList<>();
         for (ObjectSummary object : objects) {
+            if (object.key().endsWith("/") && object.size() == 0) {
+                continue; // a "folder" marker some tools create; nothing to write
+            }
+            files.add(object);
             String relative = object.key().substring(prefix.length());
             try {
                 Ids.requireValidRelativePath("relative key", relative);
@@ -99,10 +105,10 @@ public final class DirectoryTransfer {
             }
             targets.add(target);
         }
-        for (int i = 0; i < objects.size(); i++) {
+        for (int i = 0; i < files.size(); i++) {
             Path target = targets.get(i);
-            requireNoLinkBetween(root, target.getParent(), bucket, objects.get(i).key());
-            store.getToFile(bucket, objects.get(i).key(), target);
+            requireNoLinkBetween(root, target.getParent(), bucket, files.get(i).key());
+            store.getToFile(bucket, files.get(i).key(), target);
         }
         return targets;
     }

@@ -53,20 +53,26 @@ import java.util.regex.Pattern;
  * same write may be repeated. {@link #putIdempotent} makes a repeat harmless and refuses to
  * replace different content:
  * <ul>
- *   <li>no object under the key: it is written (with {@code If-None-Match: *}, so that a server
- *       supporting conditional writes refuses a racing second writer, which is then checked as
- *       below);</li>
+ *   <li>no object under the key: it is written with {@code If-None-Match: *}, so that a server
+ *       checking that condition atomically with the write (AWS S3 does) refuses a racing second
+ *       writer, which is then compared as below;</li>
  *   <li>an object with the same sha256 (from its metadata, or hashed from its bytes when it has
  *       no such entry): nothing is written, the call succeeds with {@code created = false};</li>
  *   <li>an object with different content: {@link ObjectConflictException}, and the stored object
  *       is left as it was.</li>
  * </ul>
- * Only the content is compared: content type and user metadata of the first write win. Against a
- * server without conditional writes two racing writers of different content under one key can
- * both succeed (the last one wins); graphpaint never does that by design, since only the owner of
- * a request id or model version writes its keys.
+ * Only the content is compared: content type and user metadata of the first write win. A server
+ * that answers the conditional write with 501 gets an unconditional one (logged); against such a
+ * server two racing writers of different content under one key can both succeed (the last one
+ * wins). graphpaint never does that by design, since only the owner of a request id or model
+ * version writes its keys.
  *
  * <p>{@link #put} overwrites unconditionally, as S3 does.
+ *
+ * <p>Failures are {@link StorageException}s naming the operation, bucket and key and saying
+ * whether a retry may help; invalid arguments (bucket names, keys, metadata) are
+ * {@link IllegalArgumentException}s raised before any request. An instance is safe to share
+ * between threads; close it to release the HTTP client it built.
  */
 public final class ObjectStore implements AutoCloseable {
 
@@ -199,6 +205,9 @@ public final class ObjectStore implements AutoCloseable {
 
     private PutResult writeIdempotent(String bucket, String key, Payload payload, String contentType,
                                       Map<String, String> userMetadata) {
+        // bad arguments fail the same way whether or not the object is already there
+        requireObjectAddress(bucket, key);
+        checkUserMetadata(userMetadata);
         Optional<PutResult> existing = compareExisting(bucket, key, payload);
         if (existing.isPresent()) {
             return existing.get();
@@ -209,6 +218,12 @@ public final class ObjectStore implements AutoCloseable {
             // 412: someone wrote the key after our check; compare with what they wrote
             if (e.httpStatus() == 412 || "PreconditionFailed".equals(e.errorCode().orElse(null))) {
                 return compareExisting(bucket, key, payload).orElseThrow(() -> e);
+            }
+            // a server without conditional writes: the check above is all the protection there is
+            if (e.httpStatus() == 501) {
+                LOG.warn("{} does not support conditional writes (If-None-Match); writing {}/{} unconditionally",
+                        config.endpoint(), bucket, key);
+                return new PutResult(write("putIdempotent", bucket, key, payload, contentType, userMetadata, false), true);
             }
             throw e;
         }
@@ -280,7 +295,7 @@ public final class ObjectStore implements AutoCloseable {
             byte[] bytes = response.readAllBytes();
             String expected = response.headers().get("x-amz-meta-" + SHA256_METADATA);
             if (expected != null) {
-                verifySha256(bucket, key, expected, HexFormat.of().formatHex(Sha256.newDigest().digest(bytes)));
+                verifySha256(bucket, key, expected, Sha256.hex(bytes));
             }
             return bytes;
         } catch (Exception e) {
@@ -299,18 +314,21 @@ public final class ObjectStore implements AutoCloseable {
         try {
             Files.createDirectories(parent);
             temporary = Files.createTempFile(parent, ".download-", ".part");
+            ObjectInfo info;
             try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
                  DigestInputStream in = new DigestInputStream(response, Sha256.newDigest());
                  OutputStream out = Files.newOutputStream(temporary)) {
                 in.transferTo(out);
-                String expected = response.headers().get("x-amz-meta-" + SHA256_METADATA);
-                if (expected != null) {
-                    verifySha256(bucket, key, expected, HexFormat.of().formatHex(in.getMessageDigest().digest()));
+                // a GET answers with the same headers as a HEAD: no second request needed
+                info = toInfo(bucket, key, new StatObjectResponse(response.headers(), bucket, config.region(), key));
+                String actual = HexFormat.of().formatHex(in.getMessageDigest().digest());
+                if (info.sha256().isPresent()) {
+                    verifySha256(bucket, key, info.sha256().get(), actual);
                 }
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             temporary = null;
-            return stat(bucket, key);
+            return info;
         } catch (Exception e) {
             throw StorageException.wrap("get", bucket, key, e);
         } finally {
@@ -348,16 +366,19 @@ public final class ObjectStore implements AutoCloseable {
     public ObjectInfo stat(String bucket, String key) {
         requireObjectAddress(bucket, key);
         try {
-            StatObjectResponse response = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            Map<String, String> metadata = new LinkedHashMap<>();
-            response.userMetadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
-            String sha256 = metadata.remove(SHA256_METADATA);
-            Instant lastModified = response.lastModified() == null ? null : response.lastModified().toInstant();
-            return new ObjectInfo(bucket, key, response.size(), unquote(response.etag()), response.contentType(),
-                    metadata, Optional.ofNullable(sha256), lastModified);
+            return toInfo(bucket, key, client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
         } catch (Exception e) {
             throw StorageException.wrap("stat", bucket, key, e);
         }
+    }
+
+    private static ObjectInfo toInfo(String bucket, String key, StatObjectResponse response) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        response.userMetadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
+        String sha256 = metadata.remove(SHA256_METADATA);
+        Instant lastModified = response.lastModified() == null ? null : response.lastModified().toInstant();
+        return new ObjectInfo(bucket, key, response.size(), unquote(response.etag()), response.contentType(),
+                metadata, Optional.ofNullable(sha256), lastModified);
     }
 
     /** {@link #stat}, or empty when there is no such object. */
@@ -504,7 +525,7 @@ public final class ObjectStore implements AutoCloseable {
             if (content == null) {
                 throw new IllegalArgumentException("content must not be null");
             }
-            return new Payload(content.length, HexFormat.of().formatHex(Sha256.newDigest().digest(content)),
+            return new Payload(content.length, Sha256.hex(content),
                     () -> new ByteArrayInputStream(content));
         }
 

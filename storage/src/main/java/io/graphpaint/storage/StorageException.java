@@ -2,8 +2,11 @@ package io.graphpaint.storage;
 
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InsufficientDataException;
+import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
 
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -11,6 +14,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A failed object store operation: says which operation on which bucket and key failed, the HTTP
@@ -18,15 +23,21 @@ import java.util.Set;
  *
  * <p>Retriable: the server could not be reached or timed out, it answered 5xx, 429 or an S3
  * throttling / internal error code, or the response body ended early. Not retriable: 4xx such as
- * 403 (credentials, signature, policy) and 404 (no such bucket or key), conflicts, bad requests.
+ * 403 (credentials, signature, policy) and 404 (no such bucket or key), conflicts, bad requests,
+ * and TLS handshakes with an untrusted certificate.
  */
 public class StorageException extends RuntimeException {
 
     private static final Set<String> RETRIABLE_CODES = Set.of(
-            "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed");
+            "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed",
+            // AWS: another conditional write to the same key is in flight
+            "ConditionalRequestConflict");
 
     private static final Set<String> CREDENTIAL_CODES = Set.of(
             "SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "InvalidToken", "ExpiredToken");
+
+    /** How the SDK reports the status of a response that is not S3 XML. */
+    private static final Pattern NON_XML_STATUS = Pattern.compile("Response code: (\\d{3})");
 
     private final String operation;
     private final String bucket;
@@ -103,9 +114,22 @@ public class StorageException extends RuntimeException {
             return new StorageException(operation, bucket, key, status, null, status >= 500 || status == 429,
                     se.getMessage(), e);
         }
+        if (e instanceof InvalidResponseException) {
+            // a non-S3 answer, typically an HTML error page from a proxy or load balancer in front
+            Matcher status = NON_XML_STATUS.matcher(String.valueOf(e.getMessage()));
+            int code = status.find() ? Integer.parseInt(status.group(1)) : 0;
+            return new StorageException(operation, bucket, key, code, null, code >= 500 || code == 429,
+                    "the server did not answer like an S3 server (is the endpoint right?): " + e.getMessage(), e);
+        }
         if (e instanceof InsufficientDataException) {
             return new StorageException(operation, bucket, key, 0, null, true,
                     "the response ended before all data arrived: " + e.getMessage(), e);
+        }
+        if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
+            // a certificate the client does not trust will not become trusted by retrying
+            return new StorageException(operation, bucket, key, 0, null, false,
+                    "TLS handshake failed (is the server's certificate trusted? configure trustedCertificates"
+                            + " for a private CA): " + e.getMessage(), e);
         }
         if (e instanceof ConnectException) {
             return new StorageException(operation, bucket, key, 0, null, true,
