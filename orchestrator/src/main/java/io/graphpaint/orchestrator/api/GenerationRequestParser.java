@@ -13,6 +13,7 @@ import io.graphpaint.schemas.json.JsonValidationException;
 import io.graphpaint.schemas.json.RequestLimits;
 import io.graphpaint.schemas.json.SceneGraphJson;
 import io.graphpaint.schemas.json.SceneGraphLimits;
+import io.graphpaint.storage.Ids;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -93,7 +94,20 @@ public final class GenerationRequestParser {
         } else if (bodyId == null || bodyId.isNull()) {
           request.put("requestId", generatedId);
         }
-        return new GenerationRequestJson(requestLimits, Clock.fixed(now, ZoneOffset.UTC)).fromJson(request);
+        GenerationRequest parsed =
+            new GenerationRequestJson(requestLimits, Clock.fixed(now, ZoneOffset.UTC)).fromJson(request);
+        // Ids become object keys: also refuse the path segments '.' and '..' the pattern lets through.
+        List<FieldError> keyErrors = new ArrayList<>();
+        if (!Ids.isValid(parsed.getRequestId())) {
+          keyErrors.add(new FieldError("requestId", "must match " + Ids.RULE));
+        }
+        if (parsed.getModelVersion() != null && !Ids.isValid(parsed.getModelVersion())) {
+          keyErrors.add(new FieldError("modelVersion", "must match " + Ids.RULE));
+        }
+        if (!keyErrors.isEmpty()) {
+          throw invalid(keyErrors);
+        }
+        return parsed;
       }
       SceneGraph graph = graphs.fromJson(root);
       return GenerationRequest.newBuilder()

@@ -79,6 +79,14 @@ class GenerationRequestParserTest {
   }
 
   @Test
+  void dotSegmentsAreNotIds() {
+    assertThat(problem("{\"requestId\": \"..\", \"graph\": {\"objects\": [\"a\"]}}", null).errors())
+        .extracting(FieldError::field).containsExactly("requestId");
+    assertThat(problem("{\"graph\": {\"objects\": [\"a\"]}, \"modelVersion\": \".\"}", null).errors())
+        .extracting(FieldError::field).containsExactly("modelVersion");
+  }
+
+  @Test
   void limitsAreChecked() {
     assertThatThrownBy(() -> new GenerationRequestParser.Limits(0, 1, 1))
         .hasMessageContaining("maxObjects must be >= 1");
