@@ -425,7 +425,7 @@ public final class HttpApi implements AutoCloseable {
     ctx.status(202).json(Map.of("modelName", name, "version", version, "promoted", true));
   }
 
-  // ---- helpers
+  // ---- request reading, validation and problem rendering
 
   private static <T> T query(Supplier<T> supplier) {
     return supplier.get();

@@ -51,6 +51,7 @@ public final class OrchestratorConfig extends AbstractConfig {
   public static final String SSE_POLL_MS = "graphpaint.sse.poll.ms";
   public static final String SSE_MAX_DURATION_MS = "graphpaint.sse.max.duration.ms";
   public static final String SUBMIT_TIMEOUT_MS = "graphpaint.submit.timeout.ms";
+  public static final String STREAMS_ON_UNDECODABLE = "graphpaint.streams.on.undecodable";
   public static final String KAFKA_TOPICS_CREATE = "graphpaint.kafka.topics.create";
   public static final String KAFKA_TOPICS_REPLICATION_FACTOR = "graphpaint.kafka.topics.replication.factor";
 
@@ -111,6 +112,10 @@ public final class OrchestratorConfig extends AbstractConfig {
           Importance.LOW, "Longest a server-sent-event stream stays open.")
       .define(SUBMIT_TIMEOUT_MS, Type.INT, 10_000, Range.between(100, 120_000), Importance.LOW,
           "How long a submission waits for Kafka to acknowledge the event.")
+      .define(STREAMS_ON_UNDECODABLE, Type.STRING, "skip",
+          ConfigDef.ValidString.in("skip", "fail"), Importance.LOW,
+          "What the status application does with a record it cannot decode: skip (log and go on) "
+              + "or fail (stop the stream thread).")
       .define(KAFKA_TOPICS_CREATE, Type.BOOLEAN, false, Importance.LOW,
           "Create graphpaint's topics at start when missing (development and tests).")
       .define(KAFKA_TOPICS_REPLICATION_FACTOR, Type.INT, 3, Range.between(1, 16), Importance.LOW,
@@ -277,6 +282,11 @@ public final class OrchestratorConfig extends AbstractConfig {
 
   public Duration submitTimeout() {
     return Duration.ofMillis(getInt(SUBMIT_TIMEOUT_MS));
+  }
+
+  /** True when undecodable records are logged and skipped rather than stopping processing. */
+  public boolean skipUndecodable() {
+    return getString(STREAMS_ON_UNDECODABLE).equals("skip");
   }
 
   public boolean createTopics() {

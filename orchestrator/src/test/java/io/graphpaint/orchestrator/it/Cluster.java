@@ -148,6 +148,11 @@ final class Cluster implements AutoCloseable {
     producer.send(new ProducerRecord<>(topic.topicName(), key, bytes)).get();
   }
 
+  /** Writes bytes as they are: for records no serde can read. */
+  void produceRaw(Topic topic, String key, byte[] bytes) throws Exception {
+    producer.send(new ProducerRecord<>(topic.topicName(), key, bytes)).get();
+  }
+
   long endOffsets(Topic topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       var partitions = admin.describeTopics(List.of(topic.topicName())).allTopicNames().get()

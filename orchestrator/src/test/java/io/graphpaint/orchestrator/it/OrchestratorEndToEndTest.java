@@ -312,6 +312,10 @@ class OrchestratorEndToEndTest {
     assertThat(cluster.http.send(HttpRequest.newBuilder(URI.create(cluster.base(0) + "/health")).GET().build(),
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
+    // Undecodable bytes on a status topic are skipped, not fatal: later events still fold.
+    cluster.produceRaw(Topic.PROGRESS, "to-cancel", "not avro".getBytes(StandardCharsets.UTF_8));
+    cluster.produceRaw(Topic.RESULTS, "to-cancel", new byte[] {0, 0, 0, 0, 99, 1, 2});
+
     // Cancel a request that has not started: CANCELLED on both instances.
     HttpResponse<String> accepted = cluster.send(0, "PUT", "/v1/generations/to-cancel", GRAPH, "application/json");
     assertThat(accepted.statusCode()).isEqualTo(202);
@@ -329,6 +333,8 @@ class OrchestratorEndToEndTest {
         assertThat(status.path("cancel").path("reason").asText()).isEqualTo("changed my mind");
       });
     }
+    assertThat(cluster.apps).allSatisfy(app ->
+        assertThat(app.streams().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING));
 
     // A dataset update becomes one record on its topic.
     long updates = cluster.endOffsets(Topic.DATASET_UPDATES);
