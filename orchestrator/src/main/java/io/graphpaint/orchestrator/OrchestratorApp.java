@@ -113,6 +113,8 @@ public final class OrchestratorApp implements AutoCloseable {
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, config.skipUndecodable()
         ? LogAndContinueExceptionHandler.class : org.apache.kafka.streams.errors.LogAndFailExceptionHandler.class);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // The models global table gets the same exception handling as the rest (the Kafka 5.0 default).
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     return props;
   }
 

@@ -65,6 +65,7 @@ class StatusTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     driver = new TopologyTestDriver(builder.build(), props);
     StringSerializer keys = new StringSerializer();
     requests = driver.createInputTopic(Topic.REQUESTS.topicName(), keys,
