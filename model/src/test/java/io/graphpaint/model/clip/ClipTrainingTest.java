@@ -133,7 +133,7 @@ class ClipTrainingTest {
         long start = System.nanoTime();
         List<Float> losses =
             TrainingSteps.adam(
-                clip.model(), manager, 3e-3f, 40,
+                clip.model(), manager, 3e-3f, 15,
                 (step, ps) -> {
                   NDArray stepPixels = pixels.duplicate();
                   stepPixels.attach(step);
