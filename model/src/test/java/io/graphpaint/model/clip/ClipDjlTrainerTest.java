@@ -24,6 +24,24 @@ class ClipDjlTrainerTest {
   @TempDir Path temp;
 
   @Test
+  void trainerInitialisationKeepsLoadedWeights() throws Exception {
+    Path dir = io.graphpaint.model.nn.FixtureFiles.dir("clip-tiny");
+    try (NDManager manager = NDManager.newBaseManager();
+        Model model = Model.newInstance("clip")) {
+      ClipModel clip = ClipModel.load(dir, manager);
+      model.setBlock(clip);
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new ClipContrastiveLoss()))) {
+        trainer.initialize(new Shape(2, 16), new Shape(2, 16), new Shape(2, 3, 32, 32));
+      }
+      NDArray stored =
+          io.graphpaint.model.nn.FixtureFiles.tensors(manager, dir.resolve("model.safetensors"))
+              .get("text_model.encoder.layers.1.mlp.fc2.weight");
+      assertThat(clip.stateDict().get("text_model.encoder.layers.1.mlp.fc2.weight").getArray().toFloatArray())
+          .containsExactly(stored.toFloatArray());
+    }
+  }
+
+  @Test
   void trainerStepsLowerTheContrastiveLoss() throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed(3);
