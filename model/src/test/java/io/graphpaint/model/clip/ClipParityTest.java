@@ -39,6 +39,13 @@ class ClipParityTest {
         JsonNode c = cases.get("texts").get(i);
         assertThat(tokenized.inputIds()[i]).as("ids of '%s'", texts.get(i)).containsExactly(longs(c.get("ids")));
         assertThat(tokenized.attentionMask()[i]).as("mask of '%s'", texts.get(i)).containsExactly(longs(c.get("attention_mask")));
+        List<String> expectedTokens = new ArrayList<>();
+        for (int j = 0; j < c.get("tokens").size(); j++) {
+          if (c.get("attention_mask").get(j).asInt() == 1) {
+            expectedTokens.add(c.get("tokens").get(j).asText());
+          }
+        }
+        assertThat(tokenizer.tokens(texts.get(i))).as("tokens of '%s'", texts.get(i)).isEqualTo(expectedTokens);
       }
       assertThat(tokenizer.padId()).isEqualTo(cases.get("eos_id").asLong());
     }
