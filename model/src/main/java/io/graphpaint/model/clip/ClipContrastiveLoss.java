@@ -31,9 +31,14 @@ public final class ClipContrastiveLoss extends Loss {
     return textToImage.add(imageToText).div(2f);
   }
 
-  /** Loss from normalised embeddings (N, P) and the log-scale temperature (scalar). */
+  /**
+   * Loss from normalised embeddings (N, P) and the log-scale temperature (scalar, e.g. a
+   * parameter's array; its exponential is kept on the embeddings' manager).
+   */
   public static NDArray fromEmbeddings(NDArray textEmbeds, NDArray imageEmbeds, NDArray logitScale) {
-    return symmetricCrossEntropy(textEmbeds.matMul(imageEmbeds.transpose()).mul(logitScale.exp()));
+    NDArray scale = logitScale.exp();
+    scale.attach(textEmbeds.getManager());
+    return symmetricCrossEntropy(textEmbeds.matMul(imageEmbeds.transpose()).mul(scale));
   }
 
   @Override
