@@ -70,6 +70,13 @@ class ClipParityTest {
           new ClipImageProcessor(32, floats(cases.get("image_mean")), floats(cases.get("image_std")));
       NDArray pixels = processor.preprocess(in.get("images_uint8_nhwc"));
       assertThat(FixtureFiles.maxAbsDiff(in.get("pixel_values"), pixels)).isLessThanOrEqualTo(1e-5);
+      NDArray signed = in.get("images_uint8_nhwc").toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+          .div(127.5f).sub(1f).transpose(0, 3, 1, 2); // as the diffusion model's images, [-1, 1]
+      assertThat(FixtureFiles.maxAbsDiff(in.get("pixel_values"), processor.preprocessSigned(signed)))
+          .isLessThanOrEqualTo(1e-5);
+      // a 48x64 image: shorter side resized to 32, then the centre 32x32 cropped
+      NDArray wide = manager.randomUniform(0f, 255f, new ai.djl.ndarray.types.Shape(2, 48, 64, 3));
+      assertThat(processor.preprocess(wide).getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 3, 32, 32));
     }
   }
 
