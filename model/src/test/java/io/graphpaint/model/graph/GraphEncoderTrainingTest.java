@@ -97,6 +97,40 @@ class GraphEncoderTrainingTest {
   }
 
   @Test
+  void graphsWithoutTriplesPoolToZeroPredicateMeans() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      GraphEncoder encoder = new GraphEncoder(CONFIG);
+      encoder.initializeParameters(manager);
+      // two graphs that hold only their image node: no triples anywhere in the batch
+      GraphBatch lonely =
+          new GraphBatch(
+              manager.create(new long[] {10, 10}), manager.zeros(new Shape(0, 3), ai.djl.ndarray.types.DataType.INT64),
+              manager.create(new long[] {0, 1}), manager.zeros(new Shape(0), ai.djl.ndarray.types.DataType.INT64), 2);
+      GraphEncoding out = encoder.encode(new ParameterStore(manager, false), lonely, false);
+      assertThat(out.global().getShape()).isEqualTo(new Shape(2, 32));
+      assertThat(out.tripleTokens().abs().sum().getFloat()).isZero();
+      assertThat(out.tripleMask().sum().getFloat()).isZero();
+      // both graphs are the same single node, so their global vectors agree
+      assertThat(out.global().get(0).toFloatArray()).containsExactly(out.global().get(1).toFloatArray());
+    }
+  }
+
+  @Test
+  void djlForwardTakesTheFourIndexArrays() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      GraphEncoder encoder =
+          GraphEncoder.load(CONFIG, manager, FixtureFiles.dir("graph-sgdiff").resolve("weights.safetensors"));
+      GraphBatch batch = fixtureBatch(manager);
+      ParameterStore ps = new ParameterStore(manager, false);
+      ai.djl.ndarray.NDList out =
+          encoder.forward(ps, new ai.djl.ndarray.NDList(batch.objs(), batch.triples(), batch.objToImg(), batch.tripleToImg()), false);
+      assertThat(out.get(0).toFloatArray()).containsExactly(encoder.encode(ps, batch, false).global().toFloatArray());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void gradientReachesEveryParameter() throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed(3);
