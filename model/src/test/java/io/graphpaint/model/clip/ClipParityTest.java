@@ -60,6 +60,21 @@ class ClipParityTest {
     assertThat(config.vision().numPositions()).isEqualTo(17);
     assertThat(config.projectionDim()).isEqualTo(32);
     assertThat(config.logitScaleInit()).isEqualTo(2.6592);
+    // plain Jackson (as inside a larger model.json) reads back what it writes
+    ObjectMapper json = new ObjectMapper();
+    assertThat(json.readValue(json.writeValueAsString(config), ClipConfig.class)).isEqualTo(config);
+  }
+
+  @Test
+  void writtenConfigCarriesTransformersModelTypes(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+    ClipConfig config = ClipConfig.read(dir.resolve("config.json"));
+    config.write(temp.resolve("config.json"));
+    JsonNode written = new ObjectMapper().readTree(temp.resolve("config.json").toFile());
+    assertThat(written.path("model_type").asText()).isEqualTo("clip");
+    assertThat(written.path("architectures").get(0).asText()).isEqualTo("CLIPModel");
+    assertThat(written.path("text_config").path("model_type").asText()).isEqualTo("clip_text_model");
+    assertThat(written.path("vision_config").path("patch_size").asInt()).isEqualTo(8);
+    assertThat(ClipConfig.read(temp.resolve("config.json"))).isEqualTo(config);
   }
 
   @Test
