@@ -51,6 +51,18 @@ class ClipTrainingTest {
   }
 
   @Test
+  void poolsAtTheFirstEndTokenWhenEosIdIsNotTwo() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager();
+        ClipBundle clip = ClipBundle.createFresh(temp, WORDS, 8, TINY, manager)) {
+      // <|endoftext|> = 14 first at position 3 (row 0) and 5 (row 1); <|unk|> = 12 and 13 elsewhere
+      NDArray ids = manager.create(new long[] {13, 1, 5, 14, 14, 14, 14, 14, 13, 2, 6, 12, 0, 14, 13, 14}, new Shape(2, 8));
+      ClipEncoderOutput out = clip.model().encodeText(new ParameterStore(manager, false), ids, null, false);
+      assertThat(out.pooled().get(0).toFloatArray()).containsExactly(out.lastHiddenState().get(0, 3).toFloatArray());
+      assertThat(out.pooled().get(1).toFloatArray()).containsExactly(out.lastHiddenState().get(1, 5).toFloatArray());
+    }
+  }
+
+  @Test
   void saveThenLoadGivesIdenticalOutputs() throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed(21);
