@@ -54,11 +54,19 @@ class ClipTrainingTest {
   void poolsAtTheFirstEndTokenWhenEosIdIsNotTwo() throws Exception {
     try (NDManager manager = NDManager.newBaseManager();
         ClipBundle clip = ClipBundle.createFresh(temp, WORDS, 8, TINY, manager)) {
-      // <|endoftext|> = 14 first at position 3 (row 0) and 5 (row 1); <|unk|> = 12 and 13 elsewhere
-      NDArray ids = manager.create(new long[] {13, 1, 5, 14, 14, 14, 14, 14, 13, 2, 6, 12, 0, 14, 13, 14}, new Shape(2, 8));
-      ClipEncoderOutput out = clip.model().encodeText(new ParameterStore(manager, false), ids, null, false);
-      assertThat(out.pooled().get(0).toFloatArray()).containsExactly(out.lastHiddenState().get(0, 3).toFloatArray());
-      assertThat(out.pooled().get(1).toFloatArray()).containsExactly(out.lastHiddenState().get(1, 5).toFloatArray());
+      ClipTextConfig t = clip.model().config().text();
+      // eos_token_id 5 is not the highest id, so "first position of 5" and "argmax" disagree
+      ClipTextConfig eosFive =
+          new ClipTextConfig(t.vocabSize(), t.hiddenSize(), t.intermediateSize(), t.numLayers(), t.numHeads(),
+              t.maxPositions(), t.hiddenAct(), t.layerNormEps(), t.bosTokenId(), 5, t.padTokenId(),
+              t.initializerRange(), t.initializerFactor());
+      ClipConfig c = clip.model().config();
+      ClipModel model = ClipModel.create(new ClipConfig(eosFive, c.vision(), c.projectionDim(), c.logitScaleInit()), manager);
+      NDArray ids = manager.create(new long[] {13, 1, 5, 14, 5, 14, 14, 14, 13, 2, 6, 12, 0, 14, 5, 14}, new Shape(2, 8));
+      ClipEncoderOutput out = model.encodeText(new ParameterStore(manager, false), ids, null, false);
+      assertThat(out.pooled().get(0).toFloatArray()).containsExactly(out.lastHiddenState().get(0, 2).toFloatArray());
+      assertThat(out.pooled().get(1).toFloatArray()).containsExactly(out.lastHiddenState().get(1, 6).toFloatArray());
+      assertThat(out.pooled().get(0).toFloatArray()).doesNotContain(out.lastHiddenState().get(0, 3).toFloatArray()[0]);
     }
   }
 
