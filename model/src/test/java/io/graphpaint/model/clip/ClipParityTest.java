@@ -66,6 +66,22 @@ class ClipParityTest {
   }
 
   @Test
+  void missingConfigFieldsTakeTransformersDefaults(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+    Path file = temp.resolve("config.json");
+    java.nio.file.Files.writeString(file, "{\"text_config\": {\"vocab_size\": 1000, \"hidden_act\": \"gelu\"}}");
+    ClipConfig config = ClipConfig.read(file);
+    assertThat(config.text().vocabSize()).isEqualTo(1000);
+    assertThat(config.text().activation()).isEqualTo(ClipActivation.GELU);
+    assertThat(config.text().maxPositions()).isEqualTo(77);
+    assertThat(config.vision().patchSize()).isEqualTo(32);
+    assertThat(config.projectionDim()).isEqualTo(512);
+    java.nio.file.Files.writeString(file, "{\"vision_config\": {\"hidden_act\": \"relu\"}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClipConfig.read(file))
+        .hasMessageContaining("hidden_act 'relu' is not supported")
+        .hasMessageContaining("quick_gelu");
+  }
+
+  @Test
   void writtenConfigCarriesTransformersModelTypes(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
     ClipConfig config = ClipConfig.read(dir.resolve("config.json"));
     config.write(temp.resolve("config.json"));
