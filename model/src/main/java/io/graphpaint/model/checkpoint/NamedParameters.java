@@ -3,7 +3,7 @@ package io.graphpaint.model.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
+import io.graphpaint.model.nn.StateDict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The parameters of several named components (e.g. {@code unet}, {@code graphEncoder}) under
- * one flat namespace, {@code <component>.<DJL parameter path>}, the names used in safetensors
+ * one flat namespace, {@code <component>.<state-dict name>} (e.g. {@code unet.conv_in.weight}), the
+ * names used in safetensors
  * files. Loading is strict: a missing, unexpected or differently shaped tensor fails with a message
  * listing what differs.
  */
@@ -33,12 +34,12 @@ public final class NamedParameters {
       throw new IllegalArgumentException("component " + component + " was added twice");
     }
     components.put(component, block);
-    for (Pair<String, Parameter> pair : block.getParameters()) {
-      String name = component + "." + pair.getKey();
-      if (!pair.getValue().isInitialized()) {
+    for (Map.Entry<String, Parameter> entry : StateDict.parameters(block).entrySet()) {
+      String name = component + "." + entry.getKey();
+      if (!entry.getValue().isInitialized()) {
         throw new IllegalStateException("parameter " + name + " is not initialized; initialize " + component + " first");
       }
-      parameters.put(name, pair.getValue());
+      parameters.put(name, entry.getValue());
       componentOf.put(name, component);
     }
     return this;
