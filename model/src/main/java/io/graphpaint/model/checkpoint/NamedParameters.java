@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.graphpaint.model.nn.StateDict;
+import io.graphpaint.model.nn.StateDictBlock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,7 +35,9 @@ public final class NamedParameters {
       throw new IllegalArgumentException("component " + component + " was added twice");
     }
     components.put(component, block);
-    for (Map.Entry<String, Parameter> entry : StateDict.parameters(block).entrySet()) {
+    Map<String, Parameter> named =
+        block instanceof StateDictBlock stateDictBlock ? stateDictBlock.stateDict() : StateDict.parameters(block);
+    for (Map.Entry<String, Parameter> entry : named.entrySet()) {
       String name = component + "." + entry.getKey();
       if (!entry.getValue().isInitialized()) {
         throw new IllegalStateException("parameter " + name + " is not initialized; initialize " + component + " first");

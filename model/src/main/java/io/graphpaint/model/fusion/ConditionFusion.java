@@ -83,10 +83,22 @@ public final class ConditionFusion extends AbstractBlock {
     if (!training || config.conditionDropout() == 0) {
       return fused;
     }
-    NDManager manager = input.textTokens().getManager();
+    return dropConditions(store, fused);
+  }
+
+  /**
+   * Classifier-free-guidance dropout of any condition (e.g. caption tokens alone): each sample is
+   * replaced by the null condition with probability {@code conditionDropout}, drawn from the
+   * engine's generator.
+   */
+  public FusedCondition dropConditions(ParameterStore store, FusedCondition fused) {
+    if (config.conditionDropout() == 0) {
+      return fused;
+    }
+    NDManager manager = fused.tokens().getManager();
     NDArray drop =
         manager
-            .randomUniform(0f, 1f, new Shape(input.batchSize()))
+            .randomUniform(0f, 1f, new Shape(fused.batchSize()))
             .lt((float) config.conditionDropout())
             .toType(DataType.FLOAT32, false); // (B) 1 = use the null condition
     return replaceWithNull(store, fused, drop);

@@ -6,12 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,20 +63,22 @@ public final class EmbeddingDiscriminator extends AbstractBlock {
   }
 
   private final Config config;
-  private final SequentialBlock layers;
+  private final List<Linear> hiddenLinears = new ArrayList<>();
+  private final List<BatchNorm> hiddenNorms = new ArrayList<>();
+  private final List<Dropout> hiddenDropouts = new ArrayList<>();
+  private final Linear output;
 
   public EmbeddingDiscriminator(Config config) {
     super(VERSION);
     this.config = config;
-    SequentialBlock mlp = new SequentialBlock();
-    for (int width : config.hiddenSizes()) {
-      mlp.add(Linear.builder().setUnits(width).build())
-          .add(BatchNorm.builder().optAxis(1).build())
-          .add(Activation.leakyReluBlock(config.leakySlope()))
-          .add(Dropout.builder().optRate(config.dropout()).build());
+    for (int i = 0; i < config.hiddenSizes().size(); i++) {
+      int width = config.hiddenSizes().get(i);
+      // state-dict names hidden.{i}.linear.weight, hidden.{i}.norm.gamma, ...
+      hiddenLinears.add(addChildBlock("hidden." + i + ".linear", Linear.builder().setUnits(width).build()));
+      hiddenNorms.add(addChildBlock("hidden." + i + ".norm", BatchNorm.builder().optAxis(1).build()));
+      hiddenDropouts.add(addChildBlock("hidden." + i + ".dropout", Dropout.builder().optRate(config.dropout()).build()));
     }
-    mlp.add(Linear.builder().setUnits(1).build());
-    this.layers = addChildBlock("mlp", mlp);
+    this.output = addChildBlock("output", Linear.builder().setUnits(1).build());
   }
 
   public Config config() {
@@ -94,16 +96,30 @@ public final class EmbeddingDiscriminator extends AbstractBlock {
       throw new IllegalArgumentException(
           "discriminator input must be (B, " + config.inputSize() + "), got " + shape);
     }
-    return layers.forward(parameterStore, inputs, training, params);
+    NDList x = inputs;
+    for (int i = 0; i < hiddenLinears.size(); i++) {
+      x = hiddenLinears.get(i).forward(parameterStore, x, training, params);
+      x = hiddenNorms.get(i).forward(parameterStore, x, training, params);
+      x = new NDList(Activation.leakyRelu(x.singletonOrThrow(), config.leakySlope()));
+      x = hiddenDropouts.get(i).forward(parameterStore, x, training, params);
+    }
+    return output.forward(parameterStore, x, training, params);
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return layers.getOutputShapes(inputShapes);
+    return new Shape[] {new Shape(inputShapes[0].get(0), 1)};
   }
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    layers.initialize(manager, dataType, inputShapes);
+    Shape shape = inputShapes[0];
+    for (int i = 0; i < hiddenLinears.size(); i++) {
+      hiddenLinears.get(i).initialize(manager, dataType, shape);
+      shape = hiddenLinears.get(i).getOutputShapes(new Shape[] {shape})[0];
+      hiddenNorms.get(i).initialize(manager, dataType, shape);
+      hiddenDropouts.get(i).initialize(manager, dataType, shape);
+    }
+    output.initialize(manager, dataType, shape);
   }
 }

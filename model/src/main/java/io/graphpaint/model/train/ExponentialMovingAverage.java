@@ -65,6 +65,18 @@ public final class ExponentialMovingAverage implements AutoCloseable {
     saved.forEach((name, array) -> array.copyTo(shadows.get(name)));
   }
 
+  /** Writes the averaged weights into {@code parameters} (e.g. before saving a sampling model). */
+  public void copyTo(Map<String, Parameter> parameters) {
+    shadows.forEach(
+        (name, shadow) -> {
+          Parameter parameter = parameters.get(name);
+          if (parameter == null) {
+            throw new IllegalArgumentException("EMA follows " + name + " but it was not passed");
+          }
+          shadow.copyTo(parameter.getArray());
+        });
+  }
+
   private NDArray copy(NDArray array) {
     NDArray copy = manager.create(array.getShape(), array.getDataType());
     array.copyTo(copy);
