@@ -39,7 +39,11 @@ import java.util.Map;
  */
 public final class TrainRecipe {
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          // read-only list properties such as CLIP's "architectures" must not be filled through getters
+          .disable(com.fasterxml.jackson.databind.MapperFeature.USE_GETTERS_AS_SETTERS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
   private static final String FINAL_WEIGHTS = "final.safetensors";
   private static final String SUMMARY = "summary.json";
 
