@@ -41,7 +41,11 @@ public record FineTuningLoss(double lambda, AlignmentLoss alignment) {
       NDArray graphEmbeddings,
       NDArray clipImageEmbeddings) {
     NDArray reconstruction = NoiseReconstructionLoss.compute(predictedNoise, addedNoise);
-    AlignmentLoss.Terms align = alignment.compute(graphEmbeddings, clipImageEmbeddings);
+    return combine(reconstruction, alignment.compute(graphEmbeddings, clipImageEmbeddings));
+  }
+
+  /** {@code lambda * reconstruction + (1 - lambda) * align.total} from terms computed elsewhere. */
+  public Terms combine(NDArray reconstruction, AlignmentLoss.Terms align) {
     NDArray total =
         reconstruction.mul((float) lambda).add(align.total().mul((float) (1 - lambda)));
     return new Terms(total, reconstruction, align);
