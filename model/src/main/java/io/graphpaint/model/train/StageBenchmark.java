@@ -57,17 +57,17 @@ public final class StageBenchmark {
       for (StageKind kind : StageKind.values()) {
         StageConfig stage = training.stage(kind).withSteps(steps + 2);
         TrainingConfig run = training.withStage(kind, stage);
-        try (StageSession session = new StageSession(kind, model, data, run, manager)) {
+        try (StageTrainer trainer = new StageTrainer(kind, model, data, run, manager)) {
           long[] start = new long[1];
           List<Map<String, Float>> losses =
               new TrainingLoop(
                       new TrainingLoop.Settings(kind.id(), stage.steps(), stage.batchSize(), 1, stage.steps()),
-                      model.parameters(), session.optimizers(), session.ema(),
+                      model.parameters(), trainer.optimizers(), trainer.ema(),
                       (step, m) -> {
                         if (step == 2) {
                           start[0] = System.nanoTime();
                         }
-                        return session.step(step, m);
+                        return trainer.step(step, m);
                       },
                       null, List.of())
                   .run(manager)

@@ -201,9 +201,9 @@ public final class TrainRecipe {
       StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config,
       StageCheckpoints checkpoints, NDManager manager) throws IOException {
     Map<String, Object> summary = new LinkedHashMap<>();
-    try (StageSession session = new StageSession(kind, model, data, config, manager)) {
-      TrainingLoop.Result result = session.loop(checkpoints, listeners).run(manager);
-      session.finish();
+    try (StageTrainer trainer = new StageTrainer(kind, model, data, config, manager)) {
+      TrainingLoop.Result result = trainer.loop(checkpoints, listeners).run(manager);
+      trainer.finish();
       summary.put("steps", config.stage(kind).steps());
       summary.put("batchSize", config.stage(kind).batchSize());
       summary.put("millisPerStep", result.millisPerStep());

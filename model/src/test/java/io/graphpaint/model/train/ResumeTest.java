@@ -31,8 +31,8 @@ class ResumeTest {
     Engine.getInstance().setRandomSeed((int) initSeed); // a resumed process may start from other weights
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel model = WORLD.model(manager);
-        StageSession session = new StageSession(kind, model, WORLD.data, config(), manager)) {
-      return session.loop(new StageCheckpoints(directory, 2), List.of()).run(manager, stopAt).losses();
+        StageTrainer trainer = new StageTrainer(kind, model, WORLD.data, config(), manager)) {
+      return trainer.loop(new StageCheckpoints(directory, 2), List.of()).run(manager, stopAt).losses();
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class StageSessionTest {
+class StageTrainerTest {
 
   private static final TinyWorld WORLD = new TinyWorld(6, 5);
 
@@ -36,19 +36,19 @@ class StageSessionTest {
         WORLD.config.fusion().withMode(FusionMode.APPEND_LOCAL).withConditionDropout(0.5));
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel model = WORLD.model(manager, modelConfig);
-        StageSession session = new StageSession(kind, model, WORLD.data, config(6, 1e-3), manager)) {
-      session.optimizers().values().forEach(optimizer -> optimizer.trackZeroGradients(true));
+        StageTrainer trainer = new StageTrainer(kind, model, WORLD.data, config(6, 1e-3), manager)) {
+      trainer.optimizers().values().forEach(optimizer -> optimizer.trackZeroGradients(true));
       Map<String, float[]> before = new LinkedHashMap<>();
-      session.trainableParameters().forEach((name, p) -> before.put(name, p.getArray().toFloatArray()));
+      trainer.trainableParameters().forEach((name, p) -> before.put(name, p.getArray().toFloatArray()));
       Engine.getInstance().setRandomSeed(TrainingLoop.stepSeed(11, 0));
       try (NDManager stepManager = manager.newSubManager()) {
-        session.step(0, stepManager);
+        trainer.step(0, stepManager);
       }
-      session.optimizers().forEach((name, optimizer) ->
+      trainer.optimizers().forEach((name, optimizer) ->
           assertThat(optimizer.lastZeroGradients()).as("%s parameters of %s without gradient", name, kind).isEmpty());
-      assertThat(session.optimizers().get("model").updates()).isEqualTo(1);
+      assertThat(trainer.optimizers().get("model").updates()).isEqualTo(1);
       List<String> unchanged = new ArrayList<>();
-      session.trainableParameters().forEach((name, p) -> {
+      trainer.trainableParameters().forEach((name, p) -> {
         if (java.util.Arrays.equals(before.get(name), p.getArray().toFloatArray())) {
           unchanged.add(name);
         }
@@ -56,11 +56,11 @@ class StageSessionTest {
       // an update may round away on a weight whose gradient is tiny, but most must move
       assertThat(unchanged.size()).isLessThan(before.size() / 4);
       for (String component : kind.trainedComponents()) {
-        assertThat(session.trainableParameters().keySet().stream().anyMatch(name -> name.startsWith(component + "."))
-            || !session.discriminatorParameters().isEmpty()).isTrue();
+        assertThat(trainer.trainableParameters().keySet().stream().anyMatch(name -> name.startsWith(component + "."))
+            || !trainer.discriminatorParameters().isEmpty()).isTrue();
       }
       if (kind == StageKind.ALIGNMENT) {
-        assertThat(session.optimizers()).containsKey("discriminator");
+        assertThat(trainer.optimizers()).containsKey("discriminator");
       }
     }
   }
@@ -80,8 +80,8 @@ class StageSessionTest {
     TinyWorld world = new TinyWorld(4, 6);
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel model = world.model(manager);
-        StageSession session = new StageSession(kind, model, world.data, training, manager)) {
-      TrainingLoop.Result result = session.loop(null, List.of()).run(manager);
+        StageTrainer trainer = new StageTrainer(kind, model, world.data, training, manager)) {
+      TrainingLoop.Result result = trainer.loop(null, List.of()).run(manager);
       List<Double> main = new ArrayList<>();
       for (Map<String, Float> losses : result.losses()) {
         main.add(kind == StageKind.ALIGNMENT

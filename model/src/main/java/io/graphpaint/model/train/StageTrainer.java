@@ -51,7 +51,7 @@ import java.util.Map;
  * The graph encoder's {@code logit_scale} (a contrastive temperature the forward pass never uses)
  * is not trained.
  */
-public final class StageSession implements AutoCloseable {
+public final class StageTrainer implements AutoCloseable {
 
   private static final String UNUSED_GRAPH_TEMPERATURE = GraphPaintModel.GRAPH_ENCODER + ".logit_scale";
 
@@ -70,7 +70,7 @@ public final class StageSession implements AutoCloseable {
   private final ExponentialMovingAverage ema;
   private final Map<String, Parameter> unetParameters;
 
-  public StageSession(StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config, NDManager manager) {
+  public StageTrainer(StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config, NDManager manager) {
     this.kind = kind;
     this.model = model;
     this.data = data;
