@@ -47,7 +47,7 @@ class CheckpointAndGuardTest {
               "time_embedding.linear_1.weight",
               "conv_in.weight",
               "down.0.res.0.norm1.weight",
-              "down.0.res.0.conv_shortcut.weight",
+              "down.1.res.0.conv_shortcut.weight",
               "down.0.downsample.weight",
               "down.1.attn.0.attn2.to_k.weight",
               "mid.res.1.conv2.bias",

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.graphpaint.model.nn.ExponentialMovingAverage;
+import io.graphpaint.model.nn.GradientGuard;
+import io.graphpaint.model.nn.StateDict;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -49,13 +51,17 @@ class NativeMemoryTest {
         int afterWarmUp = 0;
         for (int step = 0; step < 200; step++) {
           trainer.step(x0, condition, mask, random);
-          if (step == 9) {
+          // lazily created state (optimizer moments) exists after the first applied steps
+          if (step == 19) {
             afterWarmUp = manager.getManagedArrays().size();
           }
         }
         int afterTraining = manager.getManagedArrays().size();
         assertThat(afterTraining).as("arrays after 200 training steps").isEqualTo(afterWarmUp);
         assertThat(ema.updates()).isEqualTo(200 - trainer.guard().skippedSteps());
+        // a refused step must not leave arrays behind either
+        GradientGuard.zeroGradients(StateDict.view(unet).values());
+        assertThat(manager.getManagedArrays().size()).isEqualTo(afterTraining);
 
         DdimSampler sampler =
             new DdimSampler(
@@ -71,7 +77,7 @@ class NativeMemoryTest {
             NDArray images = sampler.sample(sampling, request, SamplingListener.NONE);
             assertThat(images.getManager()).isSameAs(request);
           }
-          if (call == 9) {
+          if (call == 19) {
             assertThat(manager.getManagedArrays().size()).isEqualTo(beforeSampling);
           }
         }

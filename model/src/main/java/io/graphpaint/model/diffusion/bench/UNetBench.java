@@ -30,7 +30,8 @@ import java.util.Random;
  *
  * <p>Arguments (all optional, {@code key=value}): {@code trainSteps} (10), {@code batch} (32),
  * {@code size} (32), {@code samplingSteps} (50), {@code conditionDim} (64), {@code
- * conditionLength} (8), {@code trials} (3).
+ * conditionLength} (8), {@code trials} (3), {@code threads} (the engine's intra-op threads; by
+ * default the engine's own choice, on a shared machine 1 avoids spinning on descheduled threads).
  */
 public final class UNetBench {
 
@@ -44,6 +45,12 @@ public final class UNetBench {
     int conditionDim = intArg(args, "conditionDim", 64);
     int conditionLength = intArg(args, "conditionLength", 8);
     int trials = intArg(args, "trials", 3);
+    int threads = intArg(args, "threads", 0);
+    if (threads > 0) {
+      // read by the PyTorch engine when it starts
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(threads));
+    }
     Engine engine = Engine.getInstance();
     engine.setRandomSeed(1);
     System.out.printf(
