@@ -1,6 +1,7 @@
 package io.graphpaint.model.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 
 /**
  * Stage-2 objective {@code L = lambda * L_recon + (1 - lambda) * L_align}.
@@ -47,7 +48,9 @@ public record FineTuningLoss(double lambda, AlignmentLoss alignment) {
   /** {@code lambda * reconstruction + (1 - lambda) * align.total} from terms computed elsewhere. */
   public Terms combine(NDArray reconstruction, AlignmentLoss.Terms align) {
     NDArray total =
-        reconstruction.mul((float) lambda).add(align.total().mul((float) (1 - lambda)));
+        reconstruction
+            .mul(Managed.scalar(reconstruction, (float) lambda))
+            .add(align.total().mul(Managed.scalar(reconstruction, (float) (1 - lambda))));
     return new Terms(total, reconstruction, align);
   }
 }

@@ -2,6 +2,7 @@ package io.graphpaint.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -210,7 +211,7 @@ public final class StageTrainer implements AutoCloseable {
       NDArray logits = discriminate(real, fake);
       generatorLoss = GanLoss.generatorLoss(logits.get(new NDIndex("{}:", batch)));
       align = config.alignmentLoss().compute(fake, real);
-      total = generatorLoss.mul((float) config.adversarialWeight()).add(align.total());
+      total = generatorLoss.mul(Managed.scalar(generatorLoss, (float) config.adversarialWeight())).add(align.total());
       collector.backward(total);
     }
     AdamW.Outcome outcome = optimizers.get("model").step(trainable, manager);
