@@ -15,10 +15,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.graphpaint.devstack.DevStack.Part;
 import org.junit.jupiter.api.Test;
 
-@WithDevStack(scope = WithDevStack.Scope.SUITE, parts = Part.SCHEMA_REGISTRY)
+@WithDevStack(scope = WithDevStack.Scope.SUITE)
 class EmbeddedSchemaRegistryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

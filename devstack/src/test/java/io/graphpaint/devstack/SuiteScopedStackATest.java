@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import io.graphpaint.devstack.DevStack.Part;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
-@WithDevStack(scope = WithDevStack.Scope.SUITE, parts = {Part.KAFKA, Part.S3})
+@WithDevStack(scope = WithDevStack.Scope.SUITE)
 class SuiteScopedStackATest {
 
     private final DevStack constructorStack;
