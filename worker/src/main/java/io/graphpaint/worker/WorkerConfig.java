@@ -160,7 +160,9 @@ public final class WorkerConfig extends AbstractConfig {
             merged, passthrough, problems, "environment variable " + name + " ->");
       }
     });
-    for (ConfigValue value : DEFINITION.validate(merged)) {
+    Map<String, String> asText = new HashMap<>();
+    merged.forEach((key, value) -> asText.put(key, value == null ? null : value.toString()));
+    for (ConfigValue value : DEFINITION.validate(asText)) {
       for (String message : value.errorMessages()) {
         problems.add(message);
       }
