@@ -163,8 +163,9 @@ public final class WorkerConfig extends AbstractConfig {
     Map<String, String> asText = new HashMap<>();
     merged.forEach((key, value) -> asText.put(key, value == null ? null : value.toString()));
     for (ConfigValue value : DEFINITION.validate(asText)) {
-      for (String message : value.errorMessages()) {
-        problems.add(message);
+      if (!value.errorMessages().isEmpty()) {
+        // the first message says what is wrong; a value that did not parse also fails later checks
+        problems.add(value.errorMessages().get(0));
       }
     }
     if (!problems.isEmpty()) {
