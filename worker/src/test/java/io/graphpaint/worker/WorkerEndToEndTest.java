@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * One worker on the embedded broker, registry and S3 server, with the real sampling pipeline over
  * a tiny randomly initialised model directory written by the checkpoint API ({@link TestModels}:
  * 16x16 images, {@value WorkerTestBed#STEPS} DDIM steps). Scaled down for a loaded 2-core machine:
- * 20 requests instead of 50 for the main path, 20 good records around the 10 garbage ones
+ * 50 requests for the main path (most with one image), 20 good records around the 10 garbage ones
  * instead of 100.
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE)
@@ -65,7 +65,7 @@ class WorkerEndToEndTest {
 
   @Test
   void everyRequestCompletesOnceWithItsImagesStoredAsPngsOfTheRequestedSize() throws Exception {
-    List<GenerationRequest> sent = IntStream.range(0, 20).mapToObj(i -> WorkerTestBed.good("happy-" + i, 1 + i % 2)).toList();
+    List<GenerationRequest> sent = IntStream.range(0, 50).mapToObj(i -> WorkerTestBed.good("happy-" + i, i % 5 == 0 ? 2 : 1)).toList();
     bed.send(sent);
     Set<String> ids = sent.stream().map(GenerationRequest::getRequestId).collect(Collectors.toSet());
     Map<String, List<GenerationResult>> results = bed.awaitResults(ids, Duration.ofSeconds(150));
@@ -94,6 +94,13 @@ class WorkerEndToEndTest {
             .containsEntry("model-version", "default").containsEntry("seed", Long.toString(expectedSeed + n));
       }
     }
+    // progress every 0.25 of 2 steps rounds to every step: one event per step, the last at 2 of 2
+    List<io.graphpaint.events.GenerationProgress> progress = bed.progressOf("happy-3");
+    assertThat(progress).extracting(event -> event.getStep()).containsExactly(1, 2);
+    assertThat(progress).allSatisfy(event -> {
+      assertThat(event.getTotalSteps()).isEqualTo(WorkerTestBed.STEPS);
+      assertThat(event.getWorkerId()).isEqualTo("e2e");
+    });
   }
 
   @Test

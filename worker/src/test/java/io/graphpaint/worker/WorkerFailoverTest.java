@@ -24,27 +24,38 @@ import org.junit.jupiter.api.Test;
 /**
  * Failures the worker must survive without losing or doubling a request, on the embedded stack
  * with the real pipeline over tiny randomly initialised model directories ({@link TestModels}).
- * Scaled for a loaded 2-core machine: 16 requests for the crash, 8 for the storage outage.
+ * Scaled for a loaded 2-core machine: 24 requests for the crash, 8 for the storage outage.
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE)
 class WorkerFailoverTest {
 
+  /**
+   * Three workers share the requests; mid-batch one is halted as a crash would stop it (nothing
+   * committed, clients closed without leaving the group) and one is shut down gracefully (its
+   * running batch finishes and commits, its queue is handed back, it leaves the group). The third
+   * finishes everything: each request completes exactly once among committed records.
+   */
   @Test
-  void aWorkerHaltedMidBatchLosesNothingAndDoublesNothing(DevStack stack) {
+  void haltedAndGracefullyStoppedWorkersLoseNothingAndDoubleNothing(DevStack stack) throws Exception {
     try (WorkerTestBed bed = new WorkerTestBed(stack)) {
       Path model = TestModels.directory("v1", 1);
       GenerationWorker doomed = bed.startWorker(bed.settings("doomed"), model);
+      GenerationWorker graceful = bed.startWorker(bed.settings("graceful"), model);
       GenerationWorker survivor = bed.startWorker(bed.settings("survivor"), model);
-      List<GenerationRequest> sent = IntStream.range(0, 16).mapToObj(i -> WorkerTestBed.good("crash-" + i, 1)).toList();
+      WorkerTestBed.await(() -> doomed.isAssigned() && graceful.isAssigned() && survivor.isAssigned(),
+          Duration.ofSeconds(60), () -> "all three workers to get partitions");
+      List<GenerationRequest> sent = IntStream.range(0, 24).mapToObj(i -> WorkerTestBed.good("crash-" + i, 1)).toList();
       bed.send(sent);
       Set<String> ids = sent.stream().map(GenerationRequest::getRequestId).collect(Collectors.toSet());
-      // halt the doomed worker while it has a batch running and uncommitted work
-      WorkerTestBed.await(() -> bed.metrics(doomed).inFlight() > 0
-              && bed.metrics(doomed).registry().get("graphpaint.worker.queue.time").timer().count() > 0,
-          Duration.ofSeconds(120), () -> "the doomed worker to start a batch");
+      WorkerTestBed.await(() -> startedABatch(bed, doomed) && startedABatch(bed, graceful),
+          Duration.ofSeconds(120), () -> "the doomed and the graceful worker to start a batch");
       int inFlightAtHalt = bed.metrics(doomed).inFlight();
+      Thread stopper = new Thread(graceful::shutdown);
+      stopper.start();
       doomed.halt();
+      stopper.join();
       assertThat(inFlightAtHalt).as("requests in flight when halted").isPositive();
+      assertThat(graceful.isRunning()).isFalse();
 
       Map<String, List<GenerationResult>> results = bed.awaitResults(ids, Duration.ofSeconds(180));
       for (String id : ids) {
@@ -59,6 +70,11 @@ class WorkerFailoverTest {
       survivor.shutdown();
       survivor.shutdown(); // safe twice
     }
+  }
+
+  private static boolean startedABatch(WorkerTestBed bed, GenerationWorker worker) {
+    return bed.metrics(worker).inFlight() > 0
+        && bed.metrics(worker).registry().get("graphpaint.worker.queue.time").timer().count() > 0;
   }
 
   @Test

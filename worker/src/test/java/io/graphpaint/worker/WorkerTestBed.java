@@ -2,6 +2,7 @@ package io.graphpaint.worker;
 
 import io.graphpaint.devstack.DevStack;
 import io.graphpaint.events.CancelRequest;
+import io.graphpaint.events.GenerationProgress;
 import io.graphpaint.events.GenerationRequest;
 import io.graphpaint.events.GenerationResult;
 import io.graphpaint.events.ModelPublished;
@@ -59,6 +60,9 @@ final class WorkerTestBed implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> results;
   private final AvroDeserializer<GenerationResult> resultReader;
   private final KafkaConsumer<byte[], byte[]> dlq;
+  private final KafkaConsumer<String, byte[]> progress;
+  private final AvroDeserializer<GenerationProgress> progressReader;
+  private final List<GenerationProgress> progressSeen = new ArrayList<>();
   private final List<GenerationResult> seen = new ArrayList<>();
   private final List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
   private final List<GenerationWorker> workers = new ArrayList<>();
@@ -95,6 +99,25 @@ final class WorkerTestBed implements AutoCloseable {
     TopicPartition dlqPartition = new TopicPartition(Topic.REQUESTS_DLQ.topicName(), 0);
     dlq.assign(List.of(dlqPartition));
     dlq.seekToBeginning(List.of(dlqPartition));
+    this.progress = new KafkaConsumer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> progressPartitions = new ArrayList<>();
+    for (int p = 0; p < Topic.PROGRESS.partitions(); p++) {
+      progressPartitions.add(new TopicPartition(Topic.PROGRESS.topicName(), p));
+    }
+    progress.assign(progressPartitions);
+    progress.seekToBeginning(progressPartitions);
+    this.progressReader = new AvroDeserializer<>(registry, GenerationProgress.class);
+  }
+
+  /** Progress events so far of {@code requestId}, in arrival order. */
+  synchronized List<GenerationProgress> progressOf(String requestId) {
+    for (int i = 0; i < 3; i++) {
+      for (ConsumerRecord<String, byte[]> record : progress.poll(Duration.ofMillis(200))) {
+        progressSeen.add(progressReader.deserialize(record.topic(), record.value()));
+      }
+    }
+    return progressSeen.stream().filter(event -> event.getRequestId().equals(requestId)).toList();
   }
 
   static ObjectStoreConfig storeConfig(String endpoint, String accessKey, String secretKey) {
@@ -250,6 +273,7 @@ final class WorkerTestBed implements AutoCloseable {
     producer.close();
     results.close();
     dlq.close();
+    progress.close();
     store.close();
     registry.close();
   }

@@ -68,7 +68,7 @@ public final class WorkerBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>(Map.of("model", "default", "steps", "8", "latency", "30",
-        "burst", "64", "soak", "500", "kafka", "1000"));
+        "burst", "64", "soak", "500", "kafka", "1000", "phases", "latency,burst,soak"));
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       options.put(kv[0], kv[1]);
@@ -86,18 +86,27 @@ public final class WorkerBench {
         double[] kafka = bench.kafkaEndToEnd(Integer.parseInt(options.get("kafka")));
         System.out.printf("kafka end-to-end (1 KB, acks=all, read_committed): p50 %.2f ms, p99 %.2f ms%n", kafka[0], kafka[1]);
 
-        GenerationWorker worker = bench.worker("bench-b8", 8);
-        bench.latency(worker, Integer.parseInt(options.get("latency")), kafka[0]);
-        double b8 = bench.burst("b8", Integer.parseInt(options.get("burst")));
-        worker.shutdown();
-        worker = bench.worker("bench-b1", 1);
-        double b1 = bench.burst("b1", Integer.parseInt(options.get("burst")));
-        worker.shutdown();
-        System.out.printf("throughput: batch 8 %.2f requests/s, batch 1 %.2f requests/s, ratio %.2f%n", b8, b1, b8 / b1);
-
-        worker = bench.worker("bench-soak", 8);
-        bench.soak(Integer.parseInt(options.get("soak")));
-        worker.shutdown();
+        List<String> phases = List.of(options.get("phases").split(","));
+        GenerationWorker worker;
+        if (phases.contains("latency")) {
+          worker = bench.worker("bench-latency", 8);
+          bench.latency(worker, Integer.parseInt(options.get("latency")), kafka[0]);
+          worker.shutdown();
+        }
+        if (phases.contains("burst")) {
+          worker = bench.worker("bench-b8", 8);
+          double b8 = bench.burst("b8", Integer.parseInt(options.get("burst")));
+          worker.shutdown();
+          worker = bench.worker("bench-b1", 1);
+          double b1 = bench.burst("b1", Integer.parseInt(options.get("burst")));
+          worker.shutdown();
+          System.out.printf("throughput: batch 8 %.2f requests/s, batch 1 %.2f requests/s, ratio %.2f%n", b8, b1, b8 / b1);
+        }
+        if (phases.contains("soak")) {
+          worker = bench.worker("bench-soak", 8);
+          bench.soak(Integer.parseInt(options.get("soak")));
+          worker.shutdown();
+        }
       } finally {
         bench.close();
       }
