@@ -52,6 +52,7 @@ public final class DevStack implements AutoCloseable {
      */
     public static DevStack start(Config config) {
         Objects.requireNonNull(config, "config");
+        QuietLogging.applyIfUnconfigured(); // once, before the parts' threads race to initialise logging
         long started = System.nanoTime();
         CompletableFuture<EmbeddedSchemaRegistry> registry = startPart(config.has(Part.SCHEMA_REGISTRY), "registry", () -> {
             EmbeddedSchemaRegistry.Builder builder = EmbeddedSchemaRegistry.builder().port(config.schemaRegistryPort());

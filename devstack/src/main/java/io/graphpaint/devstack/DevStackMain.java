@@ -70,7 +70,9 @@ public final class DevStackMain {
         out.println("graphpaint devstack is up (" + stack.totalStartupMillis() + " ms):");
         out.print(stack.describe());
         if (options.exitAfterStart()) {
+            long stopping = System.nanoTime();
             stack.close();
+            out.println("stopped in " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping) + " ms");
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -64,6 +64,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         command.addAll(builder.jvmOptions);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
+        // the registry exits by itself if this JVM dies without running its shutdown hooks
+        command.add("-Dgraphpaint.registry.parent-pid=" + ProcessHandle.current().pid());
         command.add("-jar");
         command.add(jar.toString());
         try {

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +64,11 @@ public final class SchemaRegistryClient implements AutoCloseable {
   private final ConcurrentMap<String, ConcurrentMap<Schema, CompletableFuture<Integer>>> idsBySubject =
       new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, CompletableFuture<Schema>> schemasById = new ConcurrentHashMap<>();
+  /** id -> the not-found answer and when to forget it (System.nanoTime), for missing.id.cache.ttl.sec. */
+  private final ConcurrentMap<Integer, MissingId> missingIds = new ConcurrentHashMap<>();
+  private final long missingIdTtlNanos;
+
+  private record MissingId(SchemaRegistryException answer, long forgetAt) {}
 
   private SchemaRegistryClient(Builder builder) {
     SchemaRegistryConfig config = builder.config;
@@ -76,6 +79,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     this.requestTimeout = Duration.ofMillis(config.readTimeoutMs());
     this.maxSchemasPerSubject = config.maxSchemasPerSubject();
+    this.missingIdTtlNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(config.missingIdCacheTtlSeconds());
     this.http = builder.httpClient != null
         ? builder.httpClient
         : HttpClient.newBuilder()
@@ -148,7 +152,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
    *     subject's compatibility rule refuses the schema; the message carries the registry's reason
    */
   public int register(String subject, Schema schema) {
-    return cached(subjectCache(subject), schema, () -> {
+    return cached(subjectCache(subject, schema), schema, () -> {
       JsonNode answer = call("register", subject, null, "POST",
           "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
       int id = requiredInt(answer, "id", "register", subject);
@@ -165,7 +169,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
    *     does not have this schema
    */
   public int idOf(String subject, Schema schema) {
-    return cached(subjectCache(subject), schema, () -> {
+    return cached(subjectCache(subject, schema), schema, () -> {
       JsonNode answer = call("look up schema", subject, null, "POST",
           "/subjects/" + encode(subject), schemaBody(schema));
       int id = requiredInt(answer, "id", "look up schema", subject);
@@ -176,10 +180,26 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
   /** The schema with global id {@code id} ({@code GET /schemas/ids/{id}}). */
   public Schema schemaById(int id) {
-    return cached(schemasById, id, () -> {
-      JsonNode answer = call("get schema by id", null, id, "GET", "/schemas/ids/" + id, null);
-      return parse(answer, "get schema by id", null, id);
-    });
+    if (missingIdTtlNanos > 0) {
+      MissingId missing = missingIds.get(id);
+      if (missing != null) {
+        if (System.nanoTime() - missing.forgetAt() < 0) {
+          throw missing.answer();
+        }
+        missingIds.remove(id, missing);
+      }
+    }
+    try {
+      return cached(schemasById, id, () -> {
+        JsonNode answer = call("get schema by id", null, id, "GET", "/schemas/ids/" + id, null);
+        return parse(answer, "get schema by id", null, id);
+      });
+    } catch (SchemaRegistryException e) {
+      if (missingIdTtlNanos > 0 && e.isNotFound() && missingIds.size() < 10_000) {
+        missingIds.put(id, new MissingId(e, System.nanoTime() + missingIdTtlNanos));
+      }
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- uncached calls
@@ -253,6 +273,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
   public void close() {
     idsBySubject.clear();
     schemasById.clear();
+    missingIds.clear();
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -277,10 +298,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
       try {
         httpCalls.incrementAndGet();
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (ConnectException | HttpTimeoutException e) {
-        lastFailure = e; // try the next URL
-        continue;
-      } catch (IOException e) {
+      } catch (IOException e) { // refused, reset, timed out: try the next URL
         lastFailure = e;
         continue;
       } catch (InterruptedException e) {
@@ -318,11 +336,13 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  private ConcurrentMap<Schema, CompletableFuture<Integer>> subjectCache(String subject) {
+  /** The id cache of {@code subject}, refusing a new schema once it holds the configured maximum. */
+  private ConcurrentMap<Schema, CompletableFuture<Integer>> subjectCache(String subject, Schema schema) {
     Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(schema, "schema");
     ConcurrentMap<Schema, CompletableFuture<Integer>> cache =
         idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
-    if (cache.size() >= maxSchemasPerSubject) {
+    if (!cache.containsKey(schema) && cache.size() >= maxSchemasPerSubject) {
       throw new IllegalStateException("More than " + SchemaRegistryConfig.MAX_SCHEMAS_PER_SUBJECT + " = "
           + maxSchemasPerSubject + " distinct schemas used with subject '" + subject
           + "'; schemas are probably being built per record");

@@ -66,7 +66,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    AvroSerdeConfig config = new AvroSerdeConfig(configs);
+    AvroSerdeConfig config = registry == null ? new AvroSerdeConfig(configs) : AvroSerdeConfig.forSharedClient(configs);
     if (registry == null) {
       registry = SchemaRegistryClient.builder().config(config).build();
       ownsRegistry = true;

@@ -60,6 +60,16 @@ public class AvroSerdeConfig extends SchemaRegistryConfig {
     }
   }
 
+  /**
+   * Serde settings for a serde given a ready {@link io.graphpaint.schemas.registry.SchemaRegistryClient}:
+   * the client's keys, the URL among them, may be left out.
+   */
+  public static AvroSerdeConfig forSharedClient(Map<String, ?> configs) {
+    Map<String, Object> withUrl = new java.util.HashMap<>(configs);
+    withUrl.putIfAbsent(URL, "http://unused.client.passed.in");
+    return new AvroSerdeConfig(withUrl);
+  }
+
   private String strategyName(String key) {
     return getString(key).trim();
   }

@@ -48,15 +48,20 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public AvroSerializer() {}
 
-  /** A value serializer over a shared registry client (not closed by {@link #close()}). */
+  /**
+   * A serializer over a shared registry client (not closed by {@link #close()}).
+   *
+   * @param configs serde settings such as {@code auto.register.schemas}; the URL may be left out
+   * @param isKey true to register under {@code <topic>-key}, false for {@code <topic>-value}
+   */
   public AvroSerializer(SchemaRegistryClient registry, Map<String, ?> configs, boolean isKey) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    apply(new AvroSerdeConfig(withPlaceholderUrl(configs)), isKey);
+    apply(AvroSerdeConfig.forSharedClient(configs), isKey);
   }
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    AvroSerdeConfig config = new AvroSerdeConfig(configs);
+    AvroSerdeConfig config = registry == null ? new AvroSerdeConfig(configs) : AvroSerdeConfig.forSharedClient(configs);
     if (registry == null) {
       registry = SchemaRegistryClient.builder().config(config).build();
       ownsRegistry = true;
@@ -177,12 +182,5 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     if (ownsRegistry && registry != null) {
       registry.close();
     }
-  }
-
-  /** The URL key is required by the config but unused when a client is passed in. */
-  static Map<String, Object> withPlaceholderUrl(Map<String, ?> configs) {
-    Map<String, Object> copy = new java.util.HashMap<>(configs);
-    copy.putIfAbsent(AvroSerdeConfig.URL, "http://registry.client.passed.in");
-    return copy;
   }
 }

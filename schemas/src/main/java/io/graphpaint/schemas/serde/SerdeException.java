@@ -1,13 +1,21 @@
 package io.graphpaint.schemas.serde;
 
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * A record could not be serialized or deserialized. Carries the topic, the schema id when it is
  * known and a {@link Reason}, so that a consumer can route the original bytes to the dead-letter
  * topic with meaningful headers, and retry instead when {@link #isRetriable()} (the registry was
  * unreachable: the bytes may be fine).
+ *
+ * <p>In a {@code KafkaConsumer} a deserializer's exception surfaces from {@code poll()} as a
+ * {@link org.apache.kafka.common.errors.RecordDeserializationException} whose cause is this
+ * exception and which carries the partition, offset and the original key and value bytes: write
+ * those to the DLQ with {@link #headers()}, then {@code seek} past the offset.
  */
 public class SerdeException extends SerializationException {
 
@@ -57,6 +65,24 @@ public class SerdeException extends SerializationException {
 
   public Reason reason() {
     return reason;
+  }
+
+  /** Header names written by {@link #headers()}. */
+  public static final String HEADER_REASON = "graphpaint.error.reason";
+  public static final String HEADER_TOPIC = "graphpaint.error.topic";
+  public static final String HEADER_SCHEMA_ID = "graphpaint.error.schema.id";
+  public static final String HEADER_MESSAGE = "graphpaint.error.message";
+
+  /** Error headers for a dead-letter record: reason, source topic, schema id (when known), message. */
+  public Headers headers() {
+    Headers headers = new RecordHeaders();
+    headers.add(HEADER_REASON, reason.name().getBytes(StandardCharsets.UTF_8));
+    headers.add(HEADER_TOPIC, String.valueOf(topic).getBytes(StandardCharsets.UTF_8));
+    if (schemaId != null) {
+      headers.add(HEADER_SCHEMA_ID, String.valueOf(schemaId).getBytes(StandardCharsets.UTF_8));
+    }
+    headers.add(HEADER_MESSAGE, String.valueOf(getMessage()).getBytes(StandardCharsets.UTF_8));
+    return headers;
   }
 
   /** True when the bytes may be fine and a later attempt may succeed (registry trouble). */

@@ -88,6 +88,22 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void missingIdsAreRememberedOnlyWhenConfigured() {
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> client.schemaById(777)).isInstanceOf(SchemaRegistryException.class);
+    }
+    assertThat(client.httpCalls()).as("default: ask every time").isEqualTo(3);
+    try (SchemaRegistryClient remembering = SchemaRegistryClient.create(
+        Map.of("schema.registry.url", server.url(), "missing.id.cache.ttl.sec", 60))) {
+      for (int i = 0; i < 3; i++) {
+        SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class, () -> remembering.schemaById(777));
+        assertThat(e.errorCode()).isEqualTo(40403);
+      }
+      assertThat(remembering.httpCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void failuresAreNotCached() {
     assertThatThrownBy(() -> client.idOf("s-value", SceneGraph.getClassSchema())).isInstanceOf(SchemaRegistryException.class);
     int registered = client.register("s-value", SceneGraph.getClassSchema());
@@ -167,6 +183,24 @@ class SchemaRegistryClientTest {
       assertThatThrownBy(() -> prefixed.schemaById(7)).isInstanceOf(SchemaRegistryException.class);
     }
     assertThat(server.requests().get(0).path()).isEqualTo("/apis/ccompat/v7/schemas/ids/7");
+  }
+
+  @Test
+  void boundsTheSchemasCachedPerSubject() {
+    Schema[] schemas = new Schema[3];
+    for (int i = 0; i < 3; i++) {
+      schemas[i] = SchemaBuilder.record("Thing" + i).namespace("test").fields().optionalString("name").endRecord();
+    }
+    try (SchemaRegistryClient bounded = SchemaRegistryClient.create(
+        Map.of("schema.registry.url", server.url(), "max.schemas.per.subject", 2))) {
+      bounded.setCompatibility("bounded-value", CompatibilityLevel.NONE);
+      bounded.register("bounded-value", schemas[0]);
+      bounded.register("bounded-value", schemas[1]);
+      assertThat(bounded.register("bounded-value", schemas[0])).as("cached schemas still answer").isPositive();
+      assertThatThrownBy(() -> bounded.register("bounded-value", schemas[2]))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("max.schemas.per.subject = 2").hasMessageContaining("bounded-value");
+    }
   }
 
   @Test

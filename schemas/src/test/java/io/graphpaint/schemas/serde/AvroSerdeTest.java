@@ -245,6 +245,15 @@ class AvroSerdeTest {
   }
 
   @Test
+  void serdesOverASharedClientNeedNoUrlWhenConfigured() {
+    try (SpecificAvroSerde<GenerationRequest> serde = new SpecificAvroSerde<>(writerRegistry, GenerationRequest.class, Map.of(), false)) {
+      serde.configure(Map.of("auto.register.schemas", "false"), false);
+      SerdeException e = catchThrowableOfType(SerdeException.class, () -> serde.serializer().serialize(TOPIC, SampleRequests.request(0)));
+      assertThat(e.reason()).as("the new setting applies").isEqualTo(SerdeException.Reason.SCHEMA_REJECTED);
+    }
+  }
+
+  @Test
   void unsupportedConfluentSettingsAreRefusedNotIgnored() {
     assertThatThrownBy(() -> new AvroSerializer<GenerationRequest>().configure(Map.of("schema.registry.url", server.url(),
         "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"), false))

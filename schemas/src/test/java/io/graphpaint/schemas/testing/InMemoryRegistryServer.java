@@ -50,13 +50,26 @@ public final class InMemoryRegistryServer implements AutoCloseable {
   private int nextId = 1;
 
   public InMemoryRegistryServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this(null);
+  }
+
+  /** Serves https with {@code tls} when given, http otherwise. */
+  public InMemoryRegistryServer(javax.net.ssl.SSLContext tls) throws IOException {
+    if (tls == null) {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+          new InetSocketAddress("127.0.0.1", 0), 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+    }
     server.createContext("/", this::handle);
     server.start();
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+        + server.getAddress().getPort();
   }
 
   public int port() {
