@@ -109,4 +109,103 @@ public record ShapesConfig(
         maxContainerSize, gap, insideProbability, minRelationAngleDegrees, heldOutPairs, trainCount,
         valCount, testCount, testUnseenCount);
   }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builder over {@link #defaults}: change what differs, {@link #build()} checks everything. */
+  public static Builder builder(long seed, int canvasSize) {
+    return new Builder(defaults(seed, canvasSize, 0, 0, 0, 0));
+  }
+
+  /** Mutable copy of a config; values are checked when built. */
+  public static final class Builder {
+    private long seed;
+    private int canvasSize;
+    private int minObjects;
+    private int maxObjects;
+    private int minObjectSize;
+    private int maxObjectSize;
+    private int maxContainerSize;
+    private int gap;
+    private double insideProbability;
+    private double minRelationAngleDegrees;
+    private int heldOutPairs;
+    private int trainCount;
+    private int valCount;
+    private int testCount;
+    private int testUnseenCount;
+
+    private Builder(ShapesConfig c) {
+      seed = c.seed;
+      canvasSize = c.canvasSize;
+      minObjects = c.minObjects;
+      maxObjects = c.maxObjects;
+      minObjectSize = c.minObjectSize;
+      maxObjectSize = c.maxObjectSize;
+      maxContainerSize = c.maxContainerSize;
+      gap = c.gap;
+      insideProbability = c.insideProbability;
+      minRelationAngleDegrees = c.minRelationAngleDegrees;
+      heldOutPairs = c.heldOutPairs;
+      trainCount = c.trainCount;
+      valCount = c.valCount;
+      testCount = c.testCount;
+      testUnseenCount = c.testUnseenCount;
+    }
+
+    public Builder optSeed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder optObjects(int min, int max) {
+      minObjects = min;
+      maxObjects = max;
+      return this;
+    }
+
+    public Builder optObjectSizes(int min, int max, int maxContainer) {
+      minObjectSize = min;
+      maxObjectSize = max;
+      maxContainerSize = maxContainer;
+      return this;
+    }
+
+    public Builder optGap(int value) {
+      gap = value;
+      return this;
+    }
+
+    public Builder optInsideProbability(double value) {
+      insideProbability = value;
+      return this;
+    }
+
+    public Builder optMinRelationAngleDegrees(double value) {
+      minRelationAngleDegrees = value;
+      return this;
+    }
+
+    public Builder optHeldOutPairs(int value) {
+      heldOutPairs = value;
+      return this;
+    }
+
+    public Builder optCounts(int train, int val, int test, int testUnseen) {
+      trainCount = train;
+      valCount = val;
+      testCount = test;
+      testUnseenCount = testUnseen;
+      return this;
+    }
+
+    public ShapesConfig build() {
+      return new ShapesConfig(seed, canvasSize, minObjects, maxObjects, minObjectSize, maxObjectSize,
+          maxContainerSize, gap, insideProbability, minRelationAngleDegrees, heldOutPairs, trainCount,
+          valCount, testCount, testUnseenCount);
+    }
+  }
 }

@@ -24,11 +24,27 @@ public final class ShapesDatasets {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int CHUNK = 256;
 
-  /** What was written and how long it took. */
-  public record Summary(int samples, List<Integer> perSplit, double seconds, long pngBytes) {
+  /**
+   * What was written and how long it took: wall-clock seconds, and the CPU seconds this process
+   * spent (the fair figure on a shared machine).
+   */
+  public record Summary(int samples, List<Integer> perSplit, double seconds, double cpuSeconds, long pngBytes) {
     public double imagesPerSecond() {
       return samples / Math.max(seconds, 1e-9);
     }
+
+    public double imagesPerCpuSecond() {
+      return samples / Math.max(cpuSeconds, 1e-9);
+    }
+  }
+
+  /** CPU time of this process so far, in seconds (-1 when the JVM does not report it). */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return -1;
   }
 
   private ShapesDatasets() {}
@@ -46,6 +62,7 @@ public final class ShapesDatasets {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     long start = System.nanoTime();
+    double cpuStart = processCpuSeconds();
     ShapesGenerator generator = new ShapesGenerator(config);
     List<ManifestEntry> entries = new ArrayList<>();
     List<Integer> perSplit = new ArrayList<>();
@@ -79,7 +96,24 @@ public final class ShapesDatasets {
     info.put("samples", entries.size());
     sink.put(DATASET_FILE, JSON.writeValueAsBytes(info));
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Summary(entries.size(), perSplit, seconds, pngBytes);
+    return new Summary(entries.size(), perSplit, seconds, processCpuSeconds() - cpuStart, pngBytes);
+  }
+
+  /** What {@code dataset.json} records: the config that regenerates the dataset and its held-out pairs. */
+  public record Info(String format, ShapesConfig config, List<List<String>> heldOutPairs, int samples) {}
+
+  /** Reads {@code dataset.json} of a shapes dataset. */
+  public static Info readInfo(BlobSource source) throws IOException {
+    var root = JSON.readTree(source.get(DATASET_FILE));
+    if (!FORMAT.equals(root.path("format").asText())) {
+      throw new IllegalArgumentException(DATASET_FILE + " describes format '" + root.path("format").asText()
+          + "', expected " + FORMAT);
+    }
+    ShapesConfig config = JSON.treeToValue(root.get("config"), ShapesConfig.class);
+    List<List<String>> pairs = JSON.convertValue(root.get("heldOutPairs"),
+        JSON.getTypeFactory().constructCollectionType(List.class,
+            JSON.getTypeFactory().constructCollectionType(List.class, String.class)));
+    return new Info(FORMAT, config, pairs, root.path("samples").asInt());
   }
 
   private record Rendered(ManifestEntry entry, byte[] png) {}
@@ -112,12 +146,12 @@ public final class ShapesDatasets {
 
   /**
    * {@code ShapesDatasets <outDir> [--seed N] [--size 32|64] [--train N] [--val N] [--test N]
-   * [--test-unseen N] [--threads N]}.
+   * [--test-unseen N] [--objects MIN-MAX] [--inside P] [--threads N]}.
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
       System.err.println("usage: ShapesDatasets <outDir> [--seed N] [--size 32|64] [--train N] [--val N] "
-          + "[--test N] [--test-unseen N] [--threads N]");
+          + "[--test N] [--test-unseen N] [--objects MIN-MAX] [--inside P] [--threads N]");
       System.exit(2);
     }
     long seed = 1;
@@ -127,6 +161,8 @@ public final class ShapesDatasets {
     int test = 2_000;
     int unseen = 2_000;
     int threads = 1;
+    String objects = null;
+    Double inside = null;
     for (int i = 1; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -140,14 +176,28 @@ public final class ShapesDatasets {
         case "--test" -> test = Integer.parseInt(v);
         case "--test-unseen" -> unseen = Integer.parseInt(v);
         case "--threads" -> threads = Integer.parseInt(v);
+        case "--objects" -> objects = v;
+        case "--inside" -> inside = Double.parseDouble(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; known: --seed --size --train --val --test --test-unseen --threads");
+            + "; known: --seed --size --train --val --test --test-unseen --objects --inside --threads");
       }
     }
-    ShapesConfig config = ShapesConfig.defaults(seed, size, train, val, test, unseen);
+    ShapesConfig.Builder builder = ShapesConfig.builder(seed, size).optCounts(train, val, test, unseen);
+    if (objects != null) {
+      String[] range = objects.split("-");
+      if (range.length != 2) {
+        throw new IllegalArgumentException("--objects takes MIN-MAX, e.g. 2-6, got " + objects);
+      }
+      builder.optObjects(Integer.parseInt(range[0]), Integer.parseInt(range[1]));
+    }
+    if (inside != null) {
+      builder.optInsideProbability(inside);
+    }
+    ShapesConfig config = builder.build();
     Summary summary = make(config, new DirectoryBlobStore(Path.of(args[0])), threads);
-    System.out.printf("wrote %d samples (train/val/test/test_unseen = %s) in %.2f s: %.0f images/s, %.1f MB of PNG%n",
-        summary.samples(), summary.perSplit(), summary.seconds(), summary.imagesPerSecond(),
-        summary.pngBytes() / 1e6);
+    System.out.printf("wrote %d samples (train/val/test/test_unseen = %s) in %.2f s wall, %.2f s CPU: "
+            + "%.0f images/s wall, %.0f images per CPU second, %.1f MB of PNG%n",
+        summary.samples(), summary.perSplit(), summary.seconds(), summary.cpuSeconds(),
+        summary.imagesPerSecond(), summary.imagesPerCpuSecond(), summary.pngBytes() / 1e6);
   }
 }

@@ -113,4 +113,40 @@ class ShapesGeneratorTest {
     assertThat(entries.stream().map(ManifestEntry::split).distinct())
         .containsExactly("train", "val", "test", "test_unseen");
   }
+
+  @Test
+  void datasetInfoRegeneratesTheSameManifest(@TempDir Path dir) throws Exception {
+    ShapesConfig small = ShapesConfig.defaults(42, 64, 6, 2, 2, 2);
+    DirectoryBlobStore store = new DirectoryBlobStore(dir.resolve("a"));
+    ShapesDatasets.make(small, store, 1);
+    ShapesDatasets.Info info = ShapesDatasets.readInfo(store);
+    assertThat(info.config()).isEqualTo(small);
+    assertThat(info.samples()).isEqualTo(12);
+    assertThat(info.heldOutPairs()).isEqualTo(new ShapesGenerator(small).heldOutPairs()).hasSize(12);
+    DirectoryBlobStore again = new DirectoryBlobStore(dir.resolve("b"));
+    ShapesDatasets.make(info.config(), again, 1);
+    assertThat(again.get(Manifest.FILE_NAME)).isEqualTo(store.get(Manifest.FILE_NAME));
+  }
+
+  @Test
+  void badConfigsAndKeysAreRefusedWithTheirRange(@TempDir Path dir) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.defaults(1, 48, 1, 0, 0, 0))
+        .hasMessageContaining("canvasSize must be 32 or 64, got 48");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.builder(1, 32).optObjects(2, 9).build())
+        .hasMessageContaining("maxObjects <= 8");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.builder(1, 32).optInsideProbability(1.5).build())
+        .hasMessageContaining("insideProbability must be within [0, 1], got 1.5");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShapesConfig.builder(1, 32).optObjectSizes(7, 12, 17).build())
+        .hasMessageContaining("maxContainerSize <= 16");
+    assertThat(ShapesConfig.builder(3, 64).optCounts(1, 2, 3, 4).build())
+        .isEqualTo(ShapesConfig.defaults(3, 64, 1, 2, 3, 4));
+    assertThat(config.toBuilder().optGap(3).build().gap()).isEqualTo(3);
+    DirectoryBlobStore store = new DirectoryBlobStore(dir);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put("../escape.png", new byte[1]))
+        .hasMessageContaining("outside the store");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.get("/etc/passwd"))
+        .hasMessageContaining("relative");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.get("missing.png"))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class);
+  }
 }
