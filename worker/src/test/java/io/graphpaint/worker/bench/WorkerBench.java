@@ -12,7 +12,7 @@ import io.graphpaint.events.SceneObject;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
+import io.graphpaint.model.clip.WordLevelTokenizerWriter;
 import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.schemas.Topic;
 import io.graphpaint.schemas.admin.TopicAdmin;
@@ -115,12 +115,12 @@ public final class WorkerBench {
 
   private static Path writeModel(String kind, int size) throws Exception {
     var vocabulary = ShapesWorld.vocabulary();
-    List<String> texts = new ArrayList<>(ShapesWorld.labels());
-    texts.add(", ");
-    List<String> words = WordLevelTokenizerJson.wordsOf(texts);
-    byte[] tokenizer = WordLevelTokenizerJson.build(words, 24).getBytes(StandardCharsets.UTF_8);
-    ModelConfig config = kind.equals("tiny") ? ModelConfig.tiny(vocabulary, words.size(), 24, size)
-        : ModelConfig.defaults(vocabulary, words.size(), 24, size);
+    Path tokenizerFile = Files.createTempFile("graphpaint-bench-tokenizer", ".json");
+    WordLevelTokenizerWriter.Vocabulary tokens =
+        WordLevelTokenizerWriter.write(tokenizerFile, io.graphpaint.worker.TestModels.labelWords(), 24);
+    byte[] tokenizer = Files.readAllBytes(tokenizerFile);
+    ModelConfig config = kind.equals("tiny") ? ModelConfig.tiny(vocabulary, tokens, size)
+        : ModelConfig.defaults(vocabulary, tokens, size);
     Path directory = Files.createTempDirectory("graphpaint-bench-model");
     Engine.getInstance().setRandomSeed(1);
     try (NDManager manager = NDManager.newBaseManager();
