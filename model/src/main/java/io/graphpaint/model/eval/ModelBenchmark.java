@@ -1,0 +1,224 @@
+package io.graphpaint.model.eval;
+
+import ai.djl.ndarray.NDManager;
+import io.graphpaint.model.data.DirectoryBlobStore;
+import io.graphpaint.model.data.Manifest;
+import io.graphpaint.model.data.ManifestEntry;
+import io.graphpaint.model.sampling.GeneratedImage;
+import io.graphpaint.model.sampling.SamplingOptions;
+import io.graphpaint.model.sampling.SamplingRequest;
+import io.graphpaint.model.sampling.SceneGraphPipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The shapes benchmark for trained models: samples every graph of the chosen splits with each
+ * model and guidance scale, writes the PNGs, and measures them with the analyzer (OOR, relation
+ * accuracy, exact counts, spurious objects), CLIP-FID against the ground-truth renders and
+ * diversity between the samples of one graph, all in the feature space of one frozen CLIP (the
+ * first model's), so rows are comparable.
+ *
+ * <pre>
+ * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--splits test,test_unseen]
+ *     [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5] [--out DIR]
+ * </pre>
+ */
+public final class ModelBenchmark {
+
+  /**
+   * @param dataset shapes dataset directory (manifest.jsonl and the ground-truth images)
+   * @param models row name -> model directory, in order; the first one's CLIP is the feature space
+   * @param splits manifest splits to sample
+   * @param limit graphs per split (0 = all)
+   * @param samples images per graph, seeds seed0, seed0 + 1, ... (>= 2 measures diversity)
+   * @param steps DDIM steps
+   * @param guidance classifier-free guidance scales, one row each
+   * @param out where the PNGs and report.json go
+   */
+  public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
+      int steps, List<Double> guidance, Path out) {
+
+    public Options {
+      if (dataset == null || models == null || models.isEmpty() || out == null) {
+        throw new IllegalArgumentException("--dataset, at least one --model NAME=DIR and --out are required");
+      }
+      if (splits == null || splits.isEmpty()) {
+        throw new IllegalArgumentException("--splits must name at least one split");
+      }
+      if (limit < 0) {
+        throw new IllegalArgumentException("--limit must be >= 0 (0 = all), got " + limit);
+      }
+      if (samples < 1 || samples > SamplingRequest.MAX_IMAGES) {
+        throw new IllegalArgumentException("--samples must be within [1, " + SamplingRequest.MAX_IMAGES + "], got " + samples);
+      }
+      if (steps < 1 || steps > 1000) {
+        throw new IllegalArgumentException("--steps must be within [1, 1000], got " + steps);
+      }
+      if (guidance == null || guidance.isEmpty() || guidance.stream().anyMatch(g -> !(g >= 0 && g <= 30))) {
+        throw new IllegalArgumentException("--guidance must list scales within [0, 30], got " + guidance);
+      }
+      models = new LinkedHashMap<>(models);
+      splits = List.copyOf(splits);
+      guidance = List.copyOf(guidance);
+    }
+
+    static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
+        + " [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5] [--out DIR]";
+
+    public static Options parse(String... args) {
+      Map<String, Path> models = new LinkedHashMap<>();
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 0; i < args.length; i += 2) {
+        if (!args[i].startsWith("--") || i + 1 >= args.length) {
+          throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'\n" + USAGE);
+        }
+        String name = args[i].substring(2);
+        if (name.equals("model")) {
+          int eq = args[i + 1].indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--model takes NAME=DIR, got '" + args[i + 1] + "'\n" + USAGE);
+          }
+          models.put(args[i + 1].substring(0, eq), Path.of(args[i + 1].substring(eq + 1)));
+        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out").contains(name)) {
+          values.put(name, args[i + 1]);
+        } else {
+          throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
+        }
+      }
+      try {
+        List<Double> guidance = new ArrayList<>();
+        for (String g : values.getOrDefault("guidance", "1.0,1.5").split(",")) {
+          guidance.add(Double.parseDouble(g.trim()));
+        }
+        return new Options(
+            values.containsKey("dataset") ? Path.of(values.get("dataset")) : null,
+            models,
+            List.of(values.getOrDefault("splits", "test,test_unseen").split(",")),
+            Integer.parseInt(values.getOrDefault("limit", "200")),
+            Integer.parseInt(values.getOrDefault("samples", "2")),
+            Integer.parseInt(values.getOrDefault("steps", "50")),
+            guidance,
+            Path.of(values.getOrDefault("out", "benchmark-out")));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
+      }
+    }
+  }
+
+  private ModelBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    Options options = Options.parse(args);
+    BenchmarkReport report = run(options);
+    System.out.println(report.toTable());
+    System.out.println("report and images in " + options.out());
+  }
+
+  /** Runs every (model, split, guidance) cell; writes {@code out/report.json} and the images. */
+  public static BenchmarkReport run(Options options) throws IOException {
+    List<ManifestEntry> manifest = Manifest.read(options.dataset().resolve(Manifest.FILE_NAME));
+    DirectoryBlobStore groundTruth = new DirectoryBlobStore(options.dataset());
+    BenchmarkReport report = new BenchmarkReport("graphpaint shapes benchmark");
+    report.note("dataset", options.dataset().getFileName().toString());
+    report.note("samples per graph", Integer.toString(options.samples()));
+    report.note("ddim steps", Integer.toString(options.steps()));
+    Files.createDirectories(options.out());
+    try (NDManager root = NDManager.newBaseManager()) {
+      List<Map.Entry<String, Path>> models = new ArrayList<>(options.models().entrySet());
+      // one frozen CLIP for every row: the first model's
+      try (SceneGraphPipeline reference = SceneGraphPipeline.load(models.get(0).getValue(), root)) {
+        ImageFeatures features = new ClipImageFeatures(reference.model().clip(), root, "clip:" + models.get(0).getKey());
+        report.note("feature space", features.name());
+        for (Map.Entry<String, Path> model : models) {
+          try (SceneGraphPipeline pipeline = model == models.get(0) ? null : SceneGraphPipeline.load(model.getValue(), root)) {
+            SceneGraphPipeline sampler = pipeline == null ? reference : pipeline;
+            for (String split : options.splits()) {
+              List<ManifestEntry> entries = entriesOf(manifest, split, options.limit());
+              if (entries.isEmpty()) {
+                throw new IllegalArgumentException("split '" + split + "' has no entries in " + options.dataset());
+              }
+              for (double guidance : options.guidance()) {
+                String row = model.getKey() + " " + split + " w=" + format(guidance);
+                Path dir = options.out().resolve(model.getKey()).resolve(split).resolve("w" + format(guidance));
+                Map<String, Double> metrics = sampleAndMeasure(sampler, entries, options, guidance, dir, features, groundTruth);
+                report.add(row, metrics);
+                System.out.printf(Locale.ROOT, "%s: %s%n", row, metrics);
+              }
+            }
+          }
+        }
+      }
+    }
+    report.writeJson(options.out().resolve("report.json"));
+    Files.writeString(options.out().resolve("report.txt"), report.toTable());
+    return report;
+  }
+
+  static List<ManifestEntry> entriesOf(List<ManifestEntry> manifest, String split, int limit) {
+    List<ManifestEntry> out = new ArrayList<>();
+    for (ManifestEntry e : manifest) {
+      if (split.equals(e.split()) && (limit == 0 || out.size() < limit)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Double> sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,
+      Options options, double guidance, Path dir, ImageFeatures features, DirectoryBlobStore groundTruth)
+      throws IOException {
+    Files.createDirectories(dir);
+    List<SamplingRequest> requests = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      // the seed depends on the graph's position only, so every model and scale sees the same noise
+      requests.add(new SamplingRequest(entries.get(i).graph(), 1_000L * i, options.samples()));
+    }
+    SamplingOptions sampling = pipeline.defaultOptions().withSteps(options.steps()).withGuidanceScale(guidance);
+    long start = System.nanoTime();
+    List<GeneratedImage> images = pipeline.generate(requests, sampling, io.graphpaint.model.sampling.SamplingProgress.NONE);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    for (GeneratedImage image : images) {
+      String id = entries.get(image.request()).id();
+      Files.write(dir.resolve(id + "_" + image.index() + ".png"), image.png());
+    }
+    Evaluation.Result result = Evaluation.evaluate(new DirectoryBlobStore(dir), entries,
+        new Evaluation.Options(null, features, groundTruth, 0));
+    Map<String, Double> metrics = new LinkedHashMap<>(result.asMap());
+    metrics.put("graphs_all_samples_satisfied",
+        allSamplesSatisfied(result.images(), entries.stream().map(ManifestEntry::id).toList(), options.samples()));
+    metrics.put("images_per_second", images.size() / seconds);
+    return metrics;
+  }
+
+  /** Fraction of graphs whose every sample has all objects found and all relations held. */
+  static double allSamplesSatisfied(List<ImageEvaluation> evaluations, List<String> graphIds, int samples) {
+    Map<String, Boolean> byGraph = new LinkedHashMap<>();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (String id : graphIds) {
+      byGraph.put(id, true);
+      seen.put(id, 0);
+    }
+    for (ImageEvaluation evaluation : evaluations) {
+      String id = evaluation.id(); // "<graph>_<n>.png" when a graph has several samples
+      String graph = samples == 1 ? id : id.substring(0, id.lastIndexOf('_'));
+      seen.computeIfPresent(graph, (k, v) -> v + 1);
+      boolean ok = evaluation.foundObjects() == evaluation.graphObjects()
+          && evaluation.relationsHeld() == evaluation.relations();
+      byGraph.computeIfPresent(graph, (k, v) -> v && ok);
+    }
+    // a graph with fewer images than asked for (one failed to decode, say) does not count as satisfied
+    byGraph.replaceAll((graph, ok) -> ok && seen.get(graph) == samples);
+    return byGraph.values().stream().filter(v -> v).count() / (double) Math.max(1, byGraph.size());
+  }
+
+  private static String format(double value) {
+    return String.format(Locale.ROOT, "%.2f", value).replaceAll("0+$", "").replaceAll("\\.$", "");
+  }
+}
