@@ -227,7 +227,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         int exitCode;
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
             exitCode = StorageTool.execute(new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString(), "--standalone", "--ignore-formatted"},
+                    "format", "-t", clusterId(), "-c", configFile.toString(), "--standalone", "--ignore-formatted"},
                     print);
         } catch (RuntimeException e) {
             throw new IllegalStateException("Could not format Kafka storage in " + dataDir + ": " + e.getMessage()
@@ -237,6 +237,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("Could not format Kafka storage in " + dataDir + " (exit code " + exitCode + "): "
                     + output.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The id the data dir was formatted with (the format command must repeat it), or a new one for a fresh dir. */
+    private String clusterId() {
+        Path metaProperties = dataDir.resolve(LOG_DIR_NAME).resolve("meta.properties");
+        if (Files.isRegularFile(metaProperties)) {
+            Properties meta = new Properties();
+            try (var in = Files.newInputStream(metaProperties)) {
+                meta.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read " + metaProperties, e);
+            }
+            String existing = meta.getProperty("cluster.id");
+            if (existing != null && !existing.isBlank()) {
+                return existing;
+            }
+        }
+        return Uuid.randomUuid().toString();
     }
 
     /** Stops the broker and waits for it; deletes the data directory if it was a temporary one. Safe to call twice. */

@@ -4,7 +4,9 @@ import java.util.List;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.SubstituteLoggerFactory;
 
 /**
  * Logback without a configuration file logs everything at DEBUG, and an embedded broker then writes
@@ -16,12 +18,12 @@ final class QuietLogging {
     private static final List<String> SERVER_LOGGERS = List.of(
             "kafka", "org.apache.kafka", "state.change.logger", "org.gaul", "org.eclipse.jetty", "org.gaul.shaded");
 
-    private static volatile boolean applied;
+    private static boolean applied;
 
     private QuietLogging() {
     }
 
-    static void applyIfUnconfigured() {
+    static synchronized void applyIfUnconfigured() {
         if (applied) {
             return;
         }
@@ -33,8 +35,22 @@ final class QuietLogging {
         if (loader.getResource("logback-test.xml") != null || loader.getResource("logback.xml") != null) {
             return;
         }
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+        // While another thread initialises SLF4J it hands out a temporary factory: wait for the real one.
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        for (int waited = 0; factory instanceof SubstituteLoggerFactory && waited < 100; waited++) {
+            sleepBriefly();
+            factory = LoggerFactory.getILoggerFactory();
+        }
+        if (factory instanceof LoggerContext context) {
             SERVER_LOGGERS.forEach(name -> context.getLogger(name).setLevel(Level.WARN));
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

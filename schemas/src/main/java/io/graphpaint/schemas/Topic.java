@@ -55,6 +55,11 @@ public enum Topic {
     }
   }
 
+  static {
+    // services reach the event classes through this catalogue: let Avro instantiate them
+    EventClasses.trust();
+  }
+
   private final String topicName;
   private final int partitions;
   private final CleanupPolicy cleanupPolicy;
