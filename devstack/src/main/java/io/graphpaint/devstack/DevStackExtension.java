@@ -1,7 +1,9 @@
 package io.graphpaint.devstack;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -18,8 +20,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>Scope and parts come from {@link WithDevStack} on the class (default: one stack per class with
  * every part), or from the constructor when registered with {@code @RegisterExtension}. Suite-scoped
- * stacks live in the root {@link ExtensionContext.Store}, so every class of the run that asks for the
- * same parts shares one stack, and JUnit stops it when the run ends.
+ * stacks live in the root {@link ExtensionContext.Store}, so every class of the run whose parts a
+ * running stack already has shares that stack, and JUnit stops it when the run ends.
  */
 public final class DevStackExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -85,10 +87,12 @@ public final class DevStackExtension implements BeforeAllCallback, ParameterReso
     public DevStack stack(ExtensionContext context) {
         WithDevStack.Scope scope = scope(context);
         Set<DevStack.Part> parts = parts(context);
+        if (scope == WithDevStack.Scope.SUITE) {
+            return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SuiteStacks.class).stackWith(parts);
+        }
         String key = "devstack-" + parts.stream().map(Enum::name).sorted().collect(Collectors.joining("+"));
-        ExtensionContext owner = scope == WithDevStack.Scope.SUITE ? context.getRoot() : classContext(context);
         // Store lookups fall back to parent contexts, so nested classes and methods reuse their class's stack.
-        StackResource resource = owner.getStore(NAMESPACE).getOrComputeIfAbsent(key,
+        StackResource resource = classContext(context).getStore(NAMESPACE).getOrComputeIfAbsent(key,
                 ignored -> new StackResource(DevStack.start(DevStack.Config.builder().parts(parts).build())), StackResource.class);
         return resource.stack;
     }
@@ -131,7 +135,47 @@ public final class DevStackExtension implements BeforeAllCallback, ParameterReso
         return classContext;
     }
 
-    /** Lets JUnit stop the stack when the owning context (class or whole run) closes. */
+    /**
+     * The stacks shared by the whole run: a class asking for some parts gets the first stack that has
+     * them all (so a KAFKA-only class reuses a full stack started earlier), else a new one.
+     */
+    @SuppressWarnings("deprecation") // see StackResource
+    static final class SuiteStacks implements ExtensionContext.Store.CloseableResource {
+        private final List<DevStack> stacks = new ArrayList<>();
+
+        synchronized DevStack stackWith(Set<DevStack.Part> parts) {
+            for (DevStack stack : stacks) {
+                if (stack.config().parts().containsAll(parts)) {
+                    return stack;
+                }
+            }
+            DevStack started = DevStack.start(DevStack.Config.builder().parts(parts).build());
+            stacks.add(started);
+            return started;
+        }
+
+        @Override
+        public synchronized void close() {
+            RuntimeException failure = null;
+            for (DevStack stack : stacks) {
+                try {
+                    stack.close();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            stacks.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** Lets JUnit stop the stack when the owning class context closes. */
     @SuppressWarnings("deprecation") // CloseableResource works on every JUnit 5 version; 5.13+ also accepts AutoCloseable
     private static final class StackResource implements ExtensionContext.Store.CloseableResource {
         private final DevStack stack;

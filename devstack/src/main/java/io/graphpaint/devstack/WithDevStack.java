@@ -32,7 +32,7 @@ public @interface WithDevStack {
     enum Scope {
         /** One stack per test class (and its nested classes), stopped after the class. */
         CLASS,
-        /** One stack per set of parts for the whole test run in this JVM, stopped when the run ends. */
+        /** Shared by every class of the test run in this JVM whose parts it has; stopped when the run ends. */
         SUITE
     }
 
