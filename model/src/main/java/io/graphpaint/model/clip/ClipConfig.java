@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Hugging Face {@code CLIPConfig}, read from and written to {@code config.json}; snake_case at the
@@ -32,16 +31,6 @@ public record ClipConfig(
     requirePositive("projection_dim", projectionDim);
   }
 
-  @JsonProperty("model_type")
-  public String modelType() {
-    return "clip";
-  }
-
-  @JsonProperty("architectures")
-  public List<String> architectures() {
-    return List.of("CLIPModel");
-  }
-
   /** Reads a Hugging Face {@code config.json}. */
   public static ClipConfig read(Path configJson) throws IOException {
     JsonNode root = JSON.readTree(configJson.toFile());
@@ -60,9 +49,14 @@ public record ClipConfig(
         root.path("logit_scale_init_value").asDouble(2.6592));
   }
 
-  /** Writes {@code config.json} in the Hugging Face layout. */
+  /** Writes {@code config.json} in the Hugging Face layout (with the model types transformers reads). */
   public void write(Path configJson) throws IOException {
-    Files.writeString(configJson, JSON.writeValueAsString(this));
+    ObjectNode root = JSON.valueToTree(this);
+    root.putArray("architectures").add("CLIPModel");
+    root.put("model_type", "clip");
+    ((ObjectNode) root.get("text_config")).put("model_type", "clip_text_model");
+    ((ObjectNode) root.get("vision_config")).put("model_type", "clip_vision_model");
+    Files.writeString(configJson, JSON.writeValueAsString(root));
   }
 
   static void requirePositive(String field, int value) {

@@ -40,10 +40,27 @@ public record ClipImageProcessor(int size, float[] mean, float[] std) {
     if (shape.dimension() != 4 || shape.get(3) != 3) {
       throw new IllegalArgumentException("images must be (B, H, W, 3), got " + shape);
     }
-    NDManager manager = imagesNhwc.getManager();
-    NDArray x = imagesNhwc.toType(DataType.FLOAT32, false).div(255f).transpose(0, 3, 1, 2); // (B, 3, H, W)
-    long h = shape.get(1);
-    long w = shape.get(2);
+    return preprocessUnitNchw(imagesNhwc.toType(DataType.FLOAT32, false).div(255f).transpose(0, 3, 1, 2));
+  }
+
+  /**
+   * Images as the diffusion model produces them, (B, 3, H, W) in [-1, 1] -> (B, 3, size, size)
+   * CLIP-normalised; differentiable, so CLIP losses can reach the images.
+   */
+  public NDArray preprocessSigned(NDArray imagesNchw) {
+    return preprocessUnitNchw(imagesNchw.add(1f).div(2f));
+  }
+
+  /** (B, 3, H, W) in [0, 1] -> resized, center-cropped, normalised (B, 3, size, size). */
+  public NDArray preprocessUnitNchw(NDArray imagesNchw) {
+    Shape shape = imagesNchw.getShape();
+    if (shape.dimension() != 4 || shape.get(1) != 3) {
+      throw new IllegalArgumentException("images must be (B, 3, H, W), got " + shape);
+    }
+    NDManager manager = imagesNchw.getManager();
+    NDArray x = imagesNchw;
+    long h = shape.get(2);
+    long w = shape.get(3);
     if (Math.min(h, w) != size) {
       double scale = (double) size / Math.min(h, w);
       long newH = Math.max(size, Math.round(h * scale));

@@ -128,7 +128,7 @@ public final class ClipModel extends StateDictBlock {
     ClipEncoderOutput vision = encodeImage(ps, pixelValues, training);
     NDArray textEmbeds = l2Normalize(projectText(ps, text.pooled(), training));
     NDArray imageEmbeds = l2Normalize(projectImage(ps, vision.pooled(), training));
-    NDArray scale = value(ps, logitScale, textEmbeds, training).exp();
+    NDArray scale = onManagerOf(textEmbeds, value(ps, logitScale, textEmbeds, training).exp());
     NDArray logitsPerText = textEmbeds.matMul(imageEmbeds.transpose()).mul(scale); // (B_t, B_i)
     return new ClipOutput(text, vision, textEmbeds, imageEmbeds, logitsPerText, logitsPerText.transpose());
   }

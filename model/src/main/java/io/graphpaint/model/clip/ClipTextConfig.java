@@ -49,9 +49,4 @@ public record ClipTextConfig(
   public ClipActivation activation() {
     return ClipActivation.fromConfigName(hiddenAct);
   }
-
-  @JsonProperty("model_type")
-  public String modelType() {
-    return "clip_text_model";
-  }
 }

@@ -74,7 +74,8 @@ public final class ClipTextTransformer extends StateDictBlock {
     }
     NDManager manager = inputIds.getManager();
     NDArray tokens = tokenEmbedding.apply(ps, inputIds, training); // (B, S, D)
-    NDArray positions = positionEmbedding.table(ps, inputIds, training).get(new NDIndex("0:{}", s)); // (S, D)
+    NDArray positions =
+        onManagerOf(inputIds, positionEmbedding.table(ps, inputIds, training).get(new NDIndex("0:{}", s))); // (S, D)
     NDArray hidden = tokens.add(positions);
     NDArray mask = additiveMask(manager, attentionMask, b, s); // (B|1, 1, S, S)
     NDArray last = finalLayerNorm.apply(ps, encoder.apply(ps, hidden, mask, training), training);

@@ -57,9 +57,4 @@ public record ClipVisionConfig(
   public int numPositions() {
     return gridSize() * gridSize() + 1;
   }
-
-  @JsonProperty("model_type")
-  public String modelType() {
-    return "clip_vision_model";
-  }
 }

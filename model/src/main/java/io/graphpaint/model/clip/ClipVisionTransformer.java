@@ -59,7 +59,9 @@ public final class ClipVisionTransformer extends StateDictBlock {
     int d = config.hiddenSize();
     NDArray patches = patchEmbedding.apply(ps, pixelValues, training); // (B, D, g, g)
     patches = patches.reshape(b, d, -1).transpose(0, 2, 1); // (B, g*g, D)
-    NDArray cls = value(ps, classEmbedding, pixelValues, training).reshape(1, 1, d).broadcast(b, 1, d);
+    NDArray cls =
+        onManagerOf(pixelValues, value(ps, classEmbedding, pixelValues, training).reshape(1, 1, d))
+            .broadcast(b, 1, d); // (B, 1, D)
     NDArray tokens = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
     NDArray hidden = tokens.add(positionEmbedding.table(ps, pixelValues, training)); // + (N + 1, D)
     NDArray last = encoder.apply(ps, preLayerNorm.apply(ps, hidden, training), null, training);

@@ -5,11 +5,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +28,8 @@ import java.util.TreeSet;
  */
 public final class SafetensorsStateDict {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private SafetensorsStateDict() {}
 
   /**
@@ -34,26 +41,49 @@ public final class SafetensorsStateDict {
    */
   public record LoadReport(int loaded, List<String> ignored) {}
 
-  /** Writes every parameter of {@code block} to {@code file} (float32, PyTorch names). */
+  /**
+   * Writes every parameter of {@code block} to {@code file}: float32, PyTorch names, and the
+   * {@code {"format": "pt"}} metadata transformers' {@code save_pretrained} writes.
+   */
   public static void save(StateDictBlock block, Path file) throws IOException {
-    try (NDManager scratch = NDManager.newBaseManager()) {
-      NDList list = new NDList();
-      for (Map.Entry<String, Parameter> e : block.stateDict().entrySet()) {
-        Parameter p = e.getValue();
-        if (!p.isInitialized()) {
-          throw new IllegalStateException("parameter '" + e.getKey() + "' is not initialised");
-        }
-        NDArray copy = p.getArray().duplicate();
-        copy.attach(scratch);
-        copy.setName(e.getKey());
-        list.add(copy);
+    Map<String, Parameter> params = block.stateDict();
+    ObjectNode header = JSON.createObjectNode();
+    header.putObject("__metadata__").put("format", "pt");
+    List<float[]> data = new ArrayList<>();
+    long offset = 0;
+    for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      Parameter p = e.getValue();
+      if (!p.isInitialized()) {
+        throw new IllegalStateException("parameter '" + e.getKey() + "' is not initialised");
       }
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
+      float[] values = p.getArray().toType(DataType.FLOAT32, false).toFloatArray();
+      ObjectNode entry = header.putObject(e.getKey());
+      entry.put("dtype", "F32");
+      ArrayNode shape = entry.putArray("shape");
+      for (long dim : p.getShape().getShape()) {
+        shape.add(dim);
       }
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-        list.encode(out, NDList.Encoding.SAFETENSORS);
+      long end = offset + 4L * values.length;
+      entry.putArray("data_offsets").add(offset).add(end);
+      offset = end;
+      data.add(values);
+    }
+    byte[] headerBytes = JSON.writeValueAsBytes(header);
+    int padded = (headerBytes.length + 7) / 8 * 8; // the format pads the header with spaces to 8 bytes
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+      out.write(headerBytes);
+      for (int i = headerBytes.length; i < padded; i++) {
+        out.write(' ');
+      }
+      for (float[] values : data) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        out.write(buffer.array());
       }
     }
   }

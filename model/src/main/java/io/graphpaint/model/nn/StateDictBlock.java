@@ -93,6 +93,16 @@ public abstract class StateDictBlock extends AbstractBlock {
     return parameterStore.getValue(parameter, like.getDevice(), training);
   }
 
+  /**
+   * Moves {@code derived}, an array computed from a parameter alone, to the manager of {@code like}
+   * (results attach to their first operand's manager, which for a parameter is the long-lived
+   * model manager: without this every call would leave an array there).
+   */
+  protected static NDArray onManagerOf(NDArray like, NDArray derived) {
+    derived.attach(like.getManager());
+    return derived;
+  }
+
   /** Runs a single-input, single-output child block. */
   protected static NDArray apply(
       StateDictBlock block, ParameterStore parameterStore, NDArray input, boolean training) {

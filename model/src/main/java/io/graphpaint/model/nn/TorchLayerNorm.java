@@ -28,12 +28,19 @@ public final class TorchLayerNorm extends StateDictBlock {
         addNamedParameter("bias", Parameter.Type.BETA, new Shape(size), new ConstantInitializer(0f));
   }
 
-  /** (..., size) -> (..., size). */
+  /**
+   * (..., size) -> (..., size): {@code (x - mean) / sqrt(var + eps) * weight + bias}, biased
+   * variance over the last axis. Composed from elementwise ops: the engine's fused layer norm
+   * measured 25+ ms per call on small arrays here, the composition well under 1 ms.
+   */
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-    return x.getNDArrayInternal()
-        .layerNorm(
-            x, new Shape(size), value(ps, weight, x, training), value(ps, bias, x, training), eps)
-        .singletonOrThrow();
+    int[] last = {-1};
+    NDArray centered = x.sub(x.mean(last, true));
+    NDArray variance = centered.square().mean(last, true);
+    return centered
+        .div(variance.add(eps).sqrt())
+        .mul(value(ps, weight, x, training))
+        .add(value(ps, bias, x, training));
   }
 
   @Override

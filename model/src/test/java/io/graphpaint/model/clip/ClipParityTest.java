@@ -39,6 +39,13 @@ class ClipParityTest {
         JsonNode c = cases.get("texts").get(i);
         assertThat(tokenized.inputIds()[i]).as("ids of '%s'", texts.get(i)).containsExactly(longs(c.get("ids")));
         assertThat(tokenized.attentionMask()[i]).as("mask of '%s'", texts.get(i)).containsExactly(longs(c.get("attention_mask")));
+        List<String> expectedTokens = new ArrayList<>();
+        for (int j = 0; j < c.get("tokens").size(); j++) {
+          if (c.get("attention_mask").get(j).asInt() == 1) {
+            expectedTokens.add(c.get("tokens").get(j).asText());
+          }
+        }
+        assertThat(tokenizer.tokens(texts.get(i))).as("tokens of '%s'", texts.get(i)).isEqualTo(expectedTokens);
       }
       assertThat(tokenizer.padId()).isEqualTo(cases.get("eos_id").asLong());
     }
@@ -53,6 +60,37 @@ class ClipParityTest {
     assertThat(config.vision().numPositions()).isEqualTo(17);
     assertThat(config.projectionDim()).isEqualTo(32);
     assertThat(config.logitScaleInit()).isEqualTo(2.6592);
+    // plain Jackson (as inside a larger model.json) reads back what it writes
+    ObjectMapper json = new ObjectMapper();
+    assertThat(json.readValue(json.writeValueAsString(config), ClipConfig.class)).isEqualTo(config);
+  }
+
+  @Test
+  void missingConfigFieldsTakeTransformersDefaults(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+    Path file = temp.resolve("config.json");
+    java.nio.file.Files.writeString(file, "{\"text_config\": {\"vocab_size\": 1000, \"hidden_act\": \"gelu\"}}");
+    ClipConfig config = ClipConfig.read(file);
+    assertThat(config.text().vocabSize()).isEqualTo(1000);
+    assertThat(config.text().activation()).isEqualTo(ClipActivation.GELU);
+    assertThat(config.text().maxPositions()).isEqualTo(77);
+    assertThat(config.vision().patchSize()).isEqualTo(32);
+    assertThat(config.projectionDim()).isEqualTo(512);
+    java.nio.file.Files.writeString(file, "{\"vision_config\": {\"hidden_act\": \"relu\"}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClipConfig.read(file))
+        .hasMessageContaining("hidden_act 'relu' is not supported")
+        .hasMessageContaining("quick_gelu");
+  }
+
+  @Test
+  void writtenConfigCarriesTransformersModelTypes(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+    ClipConfig config = ClipConfig.read(dir.resolve("config.json"));
+    config.write(temp.resolve("config.json"));
+    JsonNode written = new ObjectMapper().readTree(temp.resolve("config.json").toFile());
+    assertThat(written.path("model_type").asText()).isEqualTo("clip");
+    assertThat(written.path("architectures").get(0).asText()).isEqualTo("CLIPModel");
+    assertThat(written.path("text_config").path("model_type").asText()).isEqualTo("clip_text_model");
+    assertThat(written.path("vision_config").path("patch_size").asInt()).isEqualTo(8);
+    assertThat(ClipConfig.read(temp.resolve("config.json"))).isEqualTo(config);
   }
 
   @Test
@@ -63,6 +101,13 @@ class ClipParityTest {
           new ClipImageProcessor(32, floats(cases.get("image_mean")), floats(cases.get("image_std")));
       NDArray pixels = processor.preprocess(in.get("images_uint8_nhwc"));
       assertThat(FixtureFiles.maxAbsDiff(in.get("pixel_values"), pixels)).isLessThanOrEqualTo(1e-5);
+      NDArray signed = in.get("images_uint8_nhwc").toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+          .div(127.5f).sub(1f).transpose(0, 3, 1, 2); // as the diffusion model's images, [-1, 1]
+      assertThat(FixtureFiles.maxAbsDiff(in.get("pixel_values"), processor.preprocessSigned(signed)))
+          .isLessThanOrEqualTo(1e-5);
+      // a 48x64 image: shorter side resized to 32, then the centre 32x32 cropped
+      NDArray wide = manager.randomUniform(0f, 255f, new ai.djl.ndarray.types.Shape(2, 48, 64, 3));
+      assertThat(processor.preprocess(wide).getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 3, 32, 32));
     }
   }
 

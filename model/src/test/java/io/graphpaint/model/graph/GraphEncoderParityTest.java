@@ -58,6 +58,18 @@ class GraphEncoderParityTest {
     }
   }
 
+  @Test
+  void configUsesSgdiffArgumentNames() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String text = json.writeValueAsString(FIXTURE_CONFIG);
+    assertThat(json.readTree(text).path("num_objs").asInt()).isEqualTo(10);
+    assertThat(json.readTree(text).path("width").asInt()).isEqualTo(48);
+    assertThat(json.readTree(text).path("max_sample_per_img").asInt()).isEqualTo(6);
+    assertThat(json.readValue(text, GraphEncoderConfig.class)).isEqualTo(FIXTURE_CONFIG);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GraphEncoderConfig(10, 5, 0, 48, 2, 6, 5))
+        .hasMessageContaining("embed_dim must be >= 1, got 0");
+  }
+
   static void assertClose(NDArray expected, NDArray actual, String what) {
     double diff = FixtureFiles.maxAbsDiff(expected, actual);
     assertThat(diff).as(what + " max abs diff").isLessThanOrEqualTo(TOLERANCE);
