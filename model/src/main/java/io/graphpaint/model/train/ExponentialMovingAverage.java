@@ -1,0 +1,90 @@
+package io.graphpaint.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An exponential moving average of weights, {@code shadow = decay * shadow + (1 - decay) * w}
+ * after every update, the weights diffusion models sample with. Shadows live in this object's
+ * manager; updates are in place.
+ */
+public final class ExponentialMovingAverage implements AutoCloseable {
+
+  private final double decay;
+  private final NDManager manager;
+  private final Map<String, NDArray> shadows = new LinkedHashMap<>();
+
+  /**
+   * @param decay in [0, 1); 0.999 averages over roughly the last thousand updates
+   * @param parameters the weights to follow (name -> parameter); the shadows start as copies
+   */
+  public ExponentialMovingAverage(double decay, Map<String, Parameter> parameters, NDManager parent) {
+    if (!(decay >= 0 && decay < 1)) {
+      throw new IllegalArgumentException("EMA decay must be within [0, 1), got " + decay);
+    }
+    this.decay = decay;
+    this.manager = parent.newSubManager();
+    parameters.forEach((name, parameter) -> shadows.put(name, copy(parameter.getArray())));
+  }
+
+  public double decay() {
+    return decay;
+  }
+
+  /** Moves every shadow toward its weight. */
+  public void update(Map<String, Parameter> parameters) {
+    float keep = (float) decay;
+    for (Map.Entry<String, NDArray> entry : shadows.entrySet()) {
+      Parameter parameter = parameters.get(entry.getKey());
+      if (parameter == null) {
+        throw new IllegalArgumentException("EMA follows " + entry.getKey() + " but it was not passed");
+      }
+      NDArray shadow = entry.getValue();
+      // shadow - (1 - decay) (shadow - w) == decay shadow + (1 - decay) w
+      try (NDArray difference = shadow.sub(parameter.getArray())) {
+        difference.muli(1 - keep);
+        shadow.subi(difference);
+      }
+    }
+  }
+
+  /** The averaged weights, name -> array (owned by this object). */
+  public Map<String, NDArray> shadows() {
+    return java.util.Collections.unmodifiableMap(shadows);
+  }
+
+  /** Replaces the shadows with saved ones (same names). */
+  public void load(Map<String, NDArray> saved) {
+    if (!saved.keySet().equals(shadows.keySet())) {
+      throw new IllegalArgumentException(
+          "saved EMA has weights " + saved.keySet() + ", this model has " + shadows.keySet());
+    }
+    saved.forEach((name, array) -> array.copyTo(shadows.get(name)));
+  }
+
+  /** Writes the averaged weights into {@code parameters} (e.g. before saving a sampling model). */
+  public void copyTo(Map<String, Parameter> parameters) {
+    shadows.forEach(
+        (name, shadow) -> {
+          Parameter parameter = parameters.get(name);
+          if (parameter == null) {
+            throw new IllegalArgumentException("EMA follows " + name + " but it was not passed");
+          }
+          shadow.copyTo(parameter.getArray());
+        });
+  }
+
+  private NDArray copy(NDArray array) {
+    NDArray copy = manager.create(array.getShape(), array.getDataType());
+    array.copyTo(copy);
+    return copy;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,259 @@
+package io.graphpaint.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphpaint.model.checkpoint.GraphPaintModel;
+import io.graphpaint.model.checkpoint.ModelConfig;
+import io.graphpaint.model.checkpoint.ModelDirectory;
+import io.graphpaint.model.checkpoint.SafetensorsFile;
+import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
+import io.graphpaint.model.data.ShapesDatasets;
+import io.graphpaint.model.data.Vocabulary;
+import io.graphpaint.model.fusion.FusionMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the whole recipe 0a -> 0b -> 1 -> 2 on a dataset directory into a run directory, and
+ * writes the final model to {@code <run>/model}. Safe to kill at any time: every stage
+ * checkpoints every N steps, and a restart with the same run directory continues from the last
+ * checkpoint (the architecture, tokenizer and training config are read back from the run
+ * directory, so a restart cannot silently change them).
+ *
+ * <pre>
+ *   run/architecture.json  run/training.json  run/tokenizer.json
+ *   run/stages/0a-clip/step-00000250/...  latest  final.safetensors  summary.json
+ *   run/model/   model.json, *.safetensors, tokenizer.json, metrics.json
+ * </pre>
+ */
+public final class TrainRecipe {
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String FINAL_WEIGHTS = "final.safetensors";
+  private static final String SUMMARY = "summary.json";
+
+  /**
+   * @param dataset dataset directory (manifest.jsonl, vocab.json, images)
+   * @param run run directory
+   * @param stepsScale multiplies every stage's default step count, > 0
+   * @param seed run seed
+   * @param limit use at most this many training samples (0 = all)
+   * @param checkpointEvery steps between checkpoints
+   * @param fusionMode conditioning layout
+   * @param textLength token length of captions and prompts
+   * @param logEvery console progress interval in steps
+   */
+  public record Options(
+      Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
+      FusionMode fusionMode, int textLength, int logEvery) {
+
+    public Options {
+      if (dataset == null || run == null) {
+        throw new IllegalArgumentException("--dataset and --run are required");
+      }
+      if (!(stepsScale > 0) || Double.isInfinite(stepsScale)) {
+        throw new IllegalArgumentException("--steps-scale must be finite and > 0, got " + stepsScale);
+      }
+      if (limit < 0) {
+        throw new IllegalArgumentException("--limit must be >= 0 (0 = all samples), got " + limit);
+      }
+      if (checkpointEvery < 1) {
+        throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
+      }
+      if (textLength < 4 || textLength > 77) {
+        throw new IllegalArgumentException("--text-length must be within [4, 77], got " + textLength);
+      }
+      if (logEvery < 1) {
+        throw new IllegalArgumentException("--log-every must be >= 1, got " + logEvery);
+      }
+    }
+
+    static final String USAGE =
+        "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
+            + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
+            + " [--text-length 48] [--log-every 50]";
+
+    public static Options parse(String... args) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 0; i < args.length; i += 2) {
+        if (!args[i].startsWith("--") || i + 1 >= args.length) {
+          throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'\n" + USAGE);
+        }
+        values.put(args[i].substring(2), args[i + 1]);
+      }
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every");
+      for (String name : values.keySet()) {
+        if (!known.contains(name)) {
+          throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
+        }
+      }
+      try {
+        return new Options(
+            values.containsKey("dataset") ? Path.of(values.get("dataset")) : null,
+            values.containsKey("run") ? Path.of(values.get("run")) : null,
+            Double.parseDouble(values.getOrDefault("steps-scale", "1.0")),
+            Long.parseLong(values.getOrDefault("seed", "1")),
+            Integer.parseInt(values.getOrDefault("limit", "0")),
+            Integer.parseInt(values.getOrDefault("checkpoint-every", "250")),
+            FusionMode.valueOf(values.getOrDefault("fusion", "APPEND")),
+            Integer.parseInt(values.getOrDefault("text-length", "48")),
+            Integer.parseInt(values.getOrDefault("log-every", "50")));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
+      }
+    }
+  }
+
+  private final Options options;
+  private final List<ProgressListener> listeners;
+
+  public TrainRecipe(Options options, List<ProgressListener> listeners) {
+    this.options = options;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  public static void main(String[] args) {
+    Options options = Options.parse(args);
+    new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
+  }
+
+  /** Runs (or continues) every stage and writes {@code <run>/model}; returns that directory. */
+  public Path run() {
+    try {
+      Files.createDirectories(options.run());
+      Vocabulary vocabulary = Vocabulary.load(options.dataset().resolve(ShapesDatasets.VOCAB_FILE));
+      TrainingData data = TrainingData.read(options.dataset(), "train", vocabulary, options.limit());
+      System.out.println("graphpaint training: " + data.size() + " samples from " + options.dataset() + " into " + options.run());
+      byte[] tokenizer = tokenizer(data);
+      ModelConfig modelConfig = architecture(vocabulary, tokenizer, data.imageSize());
+      TrainingConfig trainingConfig = trainingConfig();
+      Engine.getInstance().setRandomSeed((int) options.seed());
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      try (NDManager manager = NDManager.newBaseManager();
+          GraphPaintModel model = GraphPaintModel.create(modelConfig, vocabulary, tokenizer, manager)) {
+        metrics.put("parameters", parameterCounts(model));
+        Path lastFinished = null;
+        boolean weightsCurrent = false;
+        for (StageKind kind : StageKind.values()) {
+          Path stageDirectory = options.run().resolve("stages").resolve(kind.id());
+          if (Files.isRegularFile(stageDirectory.resolve(FINAL_WEIGHTS))) {
+            lastFinished = stageDirectory;
+            metrics.put(kind.id(), JSON.readValue(stageDirectory.resolve(SUMMARY).toFile(), Map.class));
+            continue;
+          }
+          StageCheckpoints checkpoints = new StageCheckpoints(stageDirectory, 2);
+          if (!weightsCurrent && checkpoints.latestStep().isEmpty() && lastFinished != null) {
+            loadFinal(model, lastFinished, manager);
+          }
+          metrics.put(kind.id(), runStage(kind, model, data, trainingConfig, checkpoints, manager));
+          weightsCurrent = true;
+          lastFinished = stageDirectory;
+        }
+        if (!weightsCurrent && lastFinished != null) {
+          loadFinal(model, lastFinished, manager);
+        }
+        Path modelDirectory = options.run().resolve("model");
+        ModelDirectory.save(model, modelDirectory, JSON.valueToTree(trainingConfig), metrics);
+        System.out.println("graphpaint model written to " + modelDirectory);
+        return modelDirectory;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Map<String, Object> runStage(
+      StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config,
+      StageCheckpoints checkpoints, NDManager manager) throws IOException {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    try (StageSession session = new StageSession(kind, model, data, config, manager)) {
+      TrainingLoop.Result result = session.loop(checkpoints, listeners).run(manager);
+      session.finish();
+      summary.put("steps", config.stage(kind).steps());
+      summary.put("batchSize", config.stage(kind).batchSize());
+      summary.put("millisPerStep", result.millisPerStep());
+      summary.put("samplesPerSecond", result.millisPerStep() > 0 ? config.stage(kind).batchSize() * 1000.0 / result.millisPerStep() : 0);
+      summary.put("skippedSteps", result.skippedSteps());
+      summary.put("finalLosses", meanOfLast(result.losses(), 50));
+    }
+    SafetensorsFile.write(checkpoints.directory().resolve(FINAL_WEIGHTS), model.parameters().arrays());
+    Files.write(checkpoints.directory().resolve(SUMMARY), JSON.writeValueAsBytes(summary));
+    return summary;
+  }
+
+  private static void loadFinal(GraphPaintModel model, Path stageDirectory, NDManager manager) {
+    try (NDManager scratch = manager.newSubManager()) {
+      Path file = stageDirectory.resolve(FINAL_WEIGHTS);
+      Map<String, NDArray> weights = SafetensorsFile.read(file, scratch);
+      model.parameters().load(weights, List.of(), file.toString());
+    }
+  }
+
+  static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {
+    Map<String, Double> sums = new LinkedHashMap<>();
+    List<Map<String, Float>> tail = losses.subList(Math.max(0, losses.size() - count), losses.size());
+    for (Map<String, Float> step : tail) {
+      step.forEach((name, value) -> sums.merge(name, (double) value, Double::sum));
+    }
+    sums.replaceAll((name, sum) -> sum / tail.size());
+    return sums;
+  }
+
+  private static Map<String, Long> parameterCounts(GraphPaintModel model) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String component : model.parameters().components().keySet()) {
+      counts.put(component, model.parameters().size(List.of(component)));
+    }
+    return counts;
+  }
+
+  /** The run's tokenizer: read back on restart, else built from the data's words. */
+  private byte[] tokenizer(TrainingData data) throws IOException {
+    Path file = options.run().resolve("tokenizer.json");
+    if (Files.isRegularFile(file)) {
+      return Files.readAllBytes(file);
+    }
+    List<String> texts = new ArrayList<>(data.captions());
+    texts.addAll(data.labelPrompts());
+    String json = WordLevelTokenizerJson.build(WordLevelTokenizerJson.wordsOf(texts), options.textLength());
+    Files.writeString(file, json);
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private ModelConfig architecture(Vocabulary vocabulary, byte[] tokenizer, int imageSize) throws IOException {
+    Path file = options.run().resolve("architecture.json");
+    if (Files.isRegularFile(file)) {
+      return JSON.readValue(file.toFile(), ModelConfig.class);
+    }
+    int words = JSON.readTree(tokenizer).path("model").path("vocab").size() - 3;
+    ModelConfig config = ModelConfig.defaults(vocabulary, words, options.textLength(), imageSize);
+    config = config.withFusion(config.fusion().withMode(options.fusionMode()));
+    Files.write(file, JSON.writeValueAsBytes(config));
+    return config;
+  }
+
+  private TrainingConfig trainingConfig() throws IOException {
+    Path file = options.run().resolve("training.json");
+    if (Files.isRegularFile(file)) {
+      return JSON.readValue(file.toFile(), TrainingConfig.class);
+    }
+    TrainingConfig config = TrainingConfig.defaults(options.seed()).scaledSteps(options.stepsScale());
+    for (StageKind kind : StageKind.values()) {
+      config = config.withStage(kind, config.stage(kind).withCheckpointEvery(options.checkpointEvery()));
+    }
+    ObjectNode tree = JSON.valueToTree(config);
+    Files.write(file, JSON.writeValueAsBytes(tree));
+    return config;
+  }
+}

@@ -1,0 +1,95 @@
+package io.graphpaint.model.train;
+
+import io.graphpaint.model.losses.AlignmentLoss;
+import io.graphpaint.model.losses.FineTuningLoss;
+
+/**
+ * The whole recipe: 0a -> 0b -> 1 -> 2, with the losses of the paper.
+ *
+ * @param seed run seed (data order, noise, dropout)
+ * @param clipPretraining stage 0a
+ * @param textToImage stage 0b
+ * @param alignment stage 1
+ * @param fineTuning stage 2
+ * @param alignmentLoss {@code L_align = beta L_CLIP + (1 - beta) L_MMD} (stages 1 and 2)
+ * @param adversarialWeight weight of the generator's GAN term in stage 1, >= 0
+ * @param discriminatorOptimizer AdamW of the stage-1 discriminator
+ * @param lambda stage-2 weight of {@code L_recon} against {@code L_align}, in [0, 1]
+ */
+public record TrainingConfig(
+    long seed,
+    StageConfig clipPretraining,
+    StageConfig textToImage,
+    StageConfig alignment,
+    StageConfig fineTuning,
+    AlignmentLoss alignmentLoss,
+    double adversarialWeight,
+    OptimizerConfig discriminatorOptimizer,
+    double lambda) {
+
+  public TrainingConfig {
+    if (clipPretraining == null || textToImage == null || alignment == null || fineTuning == null) {
+      throw new IllegalArgumentException("every stage (clipPretraining, textToImage, alignment, fineTuning) must be configured");
+    }
+    if (alignmentLoss == null || discriminatorOptimizer == null) {
+      throw new IllegalArgumentException("alignmentLoss and discriminatorOptimizer must be set");
+    }
+    if (!(adversarialWeight >= 0) || Double.isInfinite(adversarialWeight)) {
+      throw new IllegalArgumentException("adversarialWeight must be finite and >= 0, got " + adversarialWeight);
+    }
+    if (!(lambda >= 0 && lambda <= 1)) {
+      throw new IllegalArgumentException("lambda must be within [0, 1], got " + lambda);
+    }
+  }
+
+  /**
+   * Defaults for hours on two CPU cores; steps split as 2k CLIP, 12k text-to-image, 2k alignment,
+   * 12k fine-tuning (multiply with {@link #scaledSteps}).
+   */
+  public static TrainingConfig defaults(long seed) {
+    OptimizerConfig adam = OptimizerConfig.adam(1e-3).withWarmupSteps(200);
+    return new TrainingConfig(
+        seed,
+        new StageConfig(2_000, 64, OptimizerConfig.adam(5e-4).withWarmupSteps(100).withWeightDecay(0.01), 0, 250),
+        new StageConfig(12_000, 32, adam, 0.999, 250),
+        new StageConfig(2_000, 64, OptimizerConfig.adam(5e-4).withWarmupSteps(100), 0, 250),
+        new StageConfig(12_000, 32, OptimizerConfig.adam(5e-4).withWarmupSteps(200), 0.999, 250),
+        AlignmentLoss.defaults(),
+        0.1,
+        OptimizerConfig.adam(2e-4).withWarmupSteps(0),
+        FineTuningLoss.PAPER_LAMBDA);
+  }
+
+  public StageConfig stage(StageKind kind) {
+    return switch (kind) {
+      case CLIP_PRETRAINING -> clipPretraining;
+      case TEXT_TO_IMAGE -> textToImage;
+      case ALIGNMENT -> alignment;
+      case FINE_TUNING -> fineTuning;
+    };
+  }
+
+  public TrainingConfig withStage(StageKind kind, StageConfig stage) {
+    return new TrainingConfig(
+        seed,
+        kind == StageKind.CLIP_PRETRAINING ? stage : clipPretraining,
+        kind == StageKind.TEXT_TO_IMAGE ? stage : textToImage,
+        kind == StageKind.ALIGNMENT ? stage : alignment,
+        kind == StageKind.FINE_TUNING ? stage : fineTuning,
+        alignmentLoss, adversarialWeight, discriminatorOptimizer, lambda);
+  }
+
+  /** Every stage's step count times {@code factor} (at least 1 step each). */
+  public TrainingConfig scaledSteps(double factor) {
+    TrainingConfig out = this;
+    for (StageKind kind : StageKind.values()) {
+      StageConfig stage = stage(kind);
+      out = out.withStage(kind, stage.withSteps(Math.max(1, (int) Math.round(stage.steps() * factor))));
+    }
+    return out;
+  }
+
+  public FineTuningLoss fineTuningLoss() {
+    return new FineTuningLoss(lambda, alignmentLoss);
+  }
+}
