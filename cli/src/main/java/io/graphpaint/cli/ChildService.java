@@ -52,8 +52,9 @@ final class ChildService implements AutoCloseable {
     command.add("-Dai.djl.offline=true");
     command.add("-DOPT_OUT_TRACKING=true");
     command.add("-D" + ServiceCommands.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+    command.add("-D" + ServiceClasspath.MARKER_PROPERTY + "=true");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(ServiceClasspath.forServices());
     command.add(Graphpaint.class.getName());
     command.add(subcommand);
     try {

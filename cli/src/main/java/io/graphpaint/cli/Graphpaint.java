@@ -50,6 +50,10 @@ public final class Graphpaint implements Runnable {
   }
 
   public static void main(String[] args) {
+    // graphpaint's own logging setup, not the logback.xml some dependency jars carry
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "graphpaint-logback.xml");
+    }
     DjlOffline.apply();
     System.exit(newCommandLine().execute(args));
   }

@@ -44,6 +44,9 @@ final class ServiceCommands {
 
     Map<String, String> environment = System.getenv();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     Map<String, Object> fileProperties() {
       Map<String, Object> values = new LinkedHashMap<>();
       if (config == null) {
@@ -116,6 +119,9 @@ final class ServiceCommands {
 
     @Override
     public Integer call() throws Exception {
+      if (!checkOnly && !ServiceClasspath.isServiceJvm()) {
+        return ServiceClasspath.rerunAsService(spec.commandLine().getParseResult().originalArgs());
+      }
       OrchestratorConfig checked;
       try {
         checked = OrchestratorConfig.load(fileProperties(), environment);
