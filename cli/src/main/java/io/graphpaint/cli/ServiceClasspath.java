@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -37,15 +39,22 @@ final class ServiceClasspath {
       return System.getProperty("java.class.path");
     }
     List<String> entries = new ArrayList<>();
-    entries.add(jar().orElseThrow().toString());
+    Path jar = jar().orElseThrow();
     try (Stream<Path> jetty11 = Files.list(lib.get().resolve(JETTY11_DIR));
-        Stream<Path> all = Files.list(lib.get())) {
+        JarFile jarFile = new JarFile(jar.toFile())) {
       jetty11.filter(ServiceClasspath::isJar).sorted().forEach(path -> entries.add(path.toString()));
-      all.filter(ServiceClasspath::isJar)
-          .filter(path -> !isServerRuntime(path.getFileName().toString()))
-          .sorted().forEach(path -> entries.add(path.toString()));
+      // the rest in Maven's order, as the manifest lists it
+      String manifestClassPath = jarFile.getManifest().getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+      for (String entry : manifestClassPath.trim().split("\\s+")) {
+        Path file = jar.getParent().resolve(entry);
+        if (!isServerRuntime(file.getFileName().toString())) {
+          entries.add(file.toString());
+        }
+      }
+      // last: the jar's manifest Class-Path (all of lib, Jetty 12 included) then only adds what is missing
+      entries.add(jar.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + lib.get() + " (is the distribution complete? rebuild it)", e);
+      throw new UncheckedIOException("cannot read the class path of " + jar + " (is the distribution complete? rebuild it)", e);
     }
     return String.join(java.io.File.pathSeparator, entries);
   }
