@@ -397,10 +397,4 @@ public final class TrainingJob {
       throw new UncheckedIOException("cannot clear " + directory, e);
     }
   }
-
-  static List<String> names(List<?> values) {
-    List<String> out = new ArrayList<>();
-    values.forEach(v -> out.add(String.valueOf(v)));
-    return out;
-  }
 }
