@@ -156,7 +156,10 @@ public final class TrainingWorkerConfig extends AbstractConfig {
     Map<String, String> asText = new HashMap<>();
     merged.forEach((key, value) -> asText.put(key, value == null ? null : value.toString()));
     for (ConfigValue value : DEFINITION.validate(asText)) {
-      problems.addAll(value.errorMessages());
+      // the first message says why; a value that did not parse also fails its check as null
+      if (!value.errorMessages().isEmpty()) {
+        problems.add(value.errorMessages().get(0));
+      }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException("Invalid training worker configuration (" + problems.size() + " problem"
