@@ -112,6 +112,7 @@ public final class TrainingJob {
     Path work = workRoot.resolve(job);
     deleteRecursively(work); // local state is a cache of the object store: start it clean
     BaseModel base = pinBase(remote, currentBase);
+    TrainingLoop.noGradientRecording(); // this thread samples too: no autograd graphs
     Engine.getInstance().setRandomSeed((int) settings.seed());
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel baseModel = ModelDirectory.load(localModel(base, work.resolve("base")), manager)) {

@@ -105,6 +105,7 @@ public final class TrainingLoop {
    */
   public Result run(NDManager manager, long stopAt, BooleanSupplier stop) {
     long end = Math.min(stopAt, settings.totalSteps());
+    noGradientRecording();
     long start = 0;
     if (checkpoints != null) {
       Optional<Long> latest = checkpoints.latestStep();
@@ -147,6 +148,18 @@ public final class TrainingLoop {
     }
     double millisPerStep = end > start ? (System.nanoTime() - began) / 1e6 / (end - start) : 0;
     return new Result(start, end, losses, skipped(), millisPerStep);
+  }
+
+  /**
+   * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
+   * started the engine, and a GradientCollector restores whatever it found. On any other thread
+   * the optimizer's in-place updates of leaf weights would fail ("a leaf Variable that requires
+   * grad is being used in an in-place operation"), so the loop turns recording off for its thread.
+   */
+  public static void noGradientRecording() {
+    if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
   }
 
   private long skipped() {
