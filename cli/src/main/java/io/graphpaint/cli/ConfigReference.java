@@ -2,6 +2,7 @@ package io.graphpaint.cli;
 
 import io.graphpaint.orchestrator.config.OrchestratorConfig;
 import io.graphpaint.storage.ObjectStoreConfig;
+import io.graphpaint.trainingworker.TrainingWorkerConfig;
 import io.graphpaint.worker.WorkerConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -36,7 +37,10 @@ final class ConfigReference {
                 + "(e.g. `GRAPHPAINT_KAFKA_CLIENT_SECURITY_PROTOCOL=SSL`)."),
         new Service("worker", "graphpaint worker", "worker", WorkerConfig.configDef(),
             "Keys under `" + WorkerConfig.KAFKA_PASSTHROUGH_PREFIX + "` pass through to every Kafka client "
-                + "(e.g. `GRAPHPAINT_WORKER_KAFKA_CLIENT_SECURITY_PROTOCOL=SSL`); their values are never logged."));
+                + "(e.g. `GRAPHPAINT_WORKER_KAFKA_CLIENT_SECURITY_PROTOCOL=SSL`); their values are never logged."),
+        new Service("training worker", "graphpaint training-worker", "training-worker", TrainingWorkerConfig.configDef(),
+            "Keys under `" + TrainingWorkerConfig.KAFKA_PASSTHROUGH_PREFIX + "` pass through to every Kafka client "
+                + "(e.g. `GRAPHPAINT_TRAINING_KAFKA_CLIENT_SECURITY_PROTOCOL=SSL`); their values are never logged."));
   }
 
   /** What each object-store environment variable means; every ENV_* constant must have an entry. */

@@ -2,6 +2,8 @@ package io.graphpaint.cli;
 
 import io.graphpaint.orchestrator.config.OrchestratorConfig;
 import io.graphpaint.storage.ObjectStoreConfig;
+import io.graphpaint.trainingworker.TrainingWorkerConfig;
+import io.graphpaint.trainingworker.TrainingWorkerMain;
 import io.graphpaint.worker.WorkerConfig;
 import io.graphpaint.worker.WorkerMain;
 import java.io.IOException;
@@ -147,12 +149,35 @@ final class ServiceCommands {
   }
 
   @Command(name = "training-worker", mixinStandardHelpOptions = true,
-      description = "Run the training worker (dataset updates -> training -> evaluation -> ModelPublished) until Ctrl-C.")
+      description = {"Run the training worker (dataset updates -> training -> evaluation -> ModelPublished) until Ctrl-C.",
+          "Keys: graphpaint.training.* (environment GRAPHPAINT_TRAINING_*), see `graphpaint config-docs`; "
+              + "object storage from GRAPHPAINT_S3_*."})
   static final class TrainingWorker extends ServiceCommand {
 
     @Override
-    public Integer call() {
-      throw new CliException(Availability.TRAINING_WORKER_MISSING);
+    public Integer call() throws Exception {
+      Map<String, Object> properties = fileProperties();
+      properties.keySet().stream().filter(key -> !key.startsWith(TrainingWorkerConfig.PREFIX)).findFirst().ifPresent(key -> {
+        throw new CliException("--config " + config + ": key '" + key + "' is not a training worker key (they start with "
+            + TrainingWorkerConfig.PREFIX + ")", 2, null);
+      });
+      TrainingWorkerConfig checked;
+      try {
+        checked = TrainingWorkerConfig.from(properties, environment);
+      } catch (ConfigException e) {
+        throw invalid("training worker", e);
+      }
+      ObjectStoreConfig store = objectStore("the training worker");
+      if (checkOnly) {
+        System.out.println(checked);
+        System.out.println(store);
+        return 0;
+      }
+      // TrainingWorkerMain reads graphpaint.training.* system properties beside the environment
+      properties.forEach((key, value) -> System.setProperty(key, value.toString()));
+      ParentWatch.startIfRequested();
+      TrainingWorkerMain.main(new String[0]);
+      return 0;
     }
   }
 

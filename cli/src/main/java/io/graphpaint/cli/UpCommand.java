@@ -168,6 +168,10 @@ final class UpCommand implements Callable<Integer> {
             List.of("-XX:+UseSerialGC", "-Xmx1g"), data, URI.create("http://127.0.0.1:" + healthPort + "/ready")));
       }
     }
+    int trainingHealthPort = freePort();
+    ChildService trainingWorker = startChild("training-worker", "training-worker",
+        trainingWorkerEnvironment(data, trainingHealthPort, modelDir, modelPresent),
+        List.of("-XX:+UseSerialGC", "-Xmx1g"), data, URI.create("http://127.0.0.1:" + trainingHealthPort + "/ready"));
     long orchestratorMillis = orchestrator.awaitReady(Duration.ofSeconds(180));
     out.printf("  %-16s %s  (ready in %d ms, log %s)%n", "orchestrator", orchestratorUrl, orchestratorMillis,
         data.relativize(orchestrator.logFile()));
@@ -180,7 +184,10 @@ final class UpCommand implements Callable<Integer> {
       out.printf("  %-16s NOT RUNNING: no model at %s (train one with `graphpaint train`, then `up --model DIR`)%n",
           "workers", modelDir);
     }
-    out.printf("  %-16s NOT RUNNING: %s%n", "training worker", Availability.TRAINING_WORKER_MISSING);
+    long trainingMillis = trainingWorker.awaitReady(Duration.ofSeconds(300));
+    out.printf("  %-16s %s  (ready in %d ms, log %s)%n", "training worker",
+        modelPresent ? "warm-starts from " + modelDir : "trains from scratch (no default model)", trainingMillis,
+        data.relativize(trainingWorker.logFile()));
 
     UpState state = new UpState(ProcessHandle.current().pid(), orchestratorUrl, stack.bootstrapServers(),
         stack.schemaRegistryUrl(), stack.s3Endpoint(), stack.s3().accessKey(), stack.s3().secretKey());
@@ -247,6 +254,20 @@ final class UpCommand implements Callable<Integer> {
     env.put("GRAPHPAINT_WORKER_MODEL_CACHE_DIR", data.resolve("worker-" + n).resolve("models").toString());
     env.put("GRAPHPAINT_WORKER_DEVICE", device);
     env.put("GRAPHPAINT_WORKER_HTTP_PORT", Integer.toString(healthPort));
+    return env;
+  }
+
+  /** The training worker's environment: the keys of TrainingWorkerConfig and ObjectStoreConfig. */
+  Map<String, String> trainingWorkerEnvironment(Path data, int healthPort, Path modelDir, boolean modelPresent) {
+    Map<String, String> env = new LinkedHashMap<>(s3Environment());
+    env.put("GRAPHPAINT_TRAINING_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+    env.put("GRAPHPAINT_TRAINING_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl());
+    env.put("GRAPHPAINT_TRAINING_ID", "training-worker-1");
+    env.put("GRAPHPAINT_TRAINING_WORK_DIR", data.resolve("training").toString());
+    if (modelPresent) {
+      env.put("GRAPHPAINT_TRAINING_MODEL_DEFAULT_DIR", modelDir.toString());
+    }
+    env.put("GRAPHPAINT_TRAINING_HTTP_PORT", Integer.toString(healthPort));
     return env;
   }
 
