@@ -109,7 +109,8 @@ final class DatasetCommand implements Runnable {
     @Option(names = "--id", defaultValue = "shapes", description = "Dataset id (default: ${DEFAULT-VALUE}).")
     String datasetId;
 
-    @Option(names = "--version", required = true, description = "Dataset version, e.g. 2026-01-15 or v2.")
+    @Option(names = "--dataset-version", required = true, paramLabel = "VERSION",
+        description = "Dataset version, e.g. 2026-01-15 or v2 ([A-Za-z0-9._-]{1,128}).")
     String version;
 
     @Option(names = "--format", defaultValue = "SYNTHETIC_SHAPES",
