@@ -145,6 +145,11 @@ final class UpCommand implements Callable<Integer> {
       throw new CliException("the infrastructure did not start: " + Failures.oneLine(e)
           + " (a port in use? choose others with --kafka-port/--registry-port/--s3-port, or --ports-any)", e);
     }
+    List<String> changedIds = RegistrySnapshot.restore(stack.schemaRegistryUrl(), data.resolve("devstack"));
+    if (!changedIds.isEmpty()) {
+      out.println("  warning: the registry gave saved schemas new ids; records written before may not decode: "
+          + String.join("; ", changedIds));
+    }
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       new TopicAdmin(admin, TopicAdmin.Settings.singleBroker()).ensureAllTopics();
     }
@@ -198,6 +203,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("  submit:  ./graphpaint submit examples/sample-graph.json --wait --out out/");
     out.flush();
     watchChildren(out);
+    keepRegistrySnapshot(data.resolve("devstack"));
 
     if (sample || sampleOut != null) {
       runSample(out, orchestratorUrl, !workerServices.isEmpty());
@@ -291,6 +297,32 @@ final class UpCommand implements Callable<Integer> {
       children.add(child);
     }
     return child;
+  }
+
+  /**
+   * Saves the registry's schemas every few seconds while up runs (the registry's own shutdown hook
+   * may stop it before ours runs, so waiting for the end would be too late).
+   */
+  private void keepRegistrySnapshot(Path dir) {
+    Thread saver = new Thread(() -> {
+      while (!shuttingDown) {
+        try {
+          RegistrySnapshot.save(stack.schemaRegistryUrl(), dir);
+          Thread.sleep(3_000);
+        } catch (InterruptedException e) {
+          return;
+        } catch (IOException | RuntimeException e) {
+          LoggerFactory.getLogger(UpCommand.class).warn("could not save the registry's schemas: {}", Failures.oneLine(e));
+          try {
+            Thread.sleep(3_000);
+          } catch (InterruptedException stop) {
+            return;
+          }
+        }
+      }
+    }, "graphpaint-registry-snapshot");
+    saver.setDaemon(true);
+    saver.start();
   }
 
   /** Reports a service that dies while up is running, once, with its log's telling line. */
