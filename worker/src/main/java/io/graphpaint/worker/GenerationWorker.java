@@ -248,7 +248,10 @@ public final class GenerationWorker implements AutoCloseable {
     try {
       consumer.subscribe(List.of(Topic.REQUESTS.topicName()), new Rebalance());
       while (!halted) {
-        if (stopping && !generationThread.isAlive() && queueIsSettled()) {
+        if (stopping && !generationThread.isAlive()) {
+          // nothing more will finish: commit the last outcomes, hand the rest back on close
+          collectFinished();
+          commitCompleteUnits();
           break;
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
@@ -270,13 +273,6 @@ public final class GenerationWorker implements AutoCloseable {
       closeClients();
       stopped.countDown();
     }
-  }
-
-  /** While stopping: nothing more will finish (the generation thread is done). */
-  private boolean queueIsSettled() {
-    collectFinished();
-    commitCompleteUnits();
-    return true;
   }
 
   private void accept(ConsumerRecords<byte[], byte[]> records) {

@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
+import io.graphpaint.model.clip.WordLevelTokenizerWriter;
 import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.model.data.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,11 +48,10 @@ public final class TestModels {
         root.toFile().deleteOnExit();
       }
       Vocabulary vocabulary = vocabulary();
-      List<String> texts = new ArrayList<>(ShapesWorld.labels());
-      texts.add(", ");
-      List<String> words = WordLevelTokenizerJson.wordsOf(texts);
-      byte[] tokenizer = WordLevelTokenizerJson.build(words, TEXT_LENGTH).getBytes(StandardCharsets.UTF_8);
-      ModelConfig config = ModelConfig.tiny(vocabulary, words.size(), TEXT_LENGTH, SIZE);
+      WordLevelTokenizerWriter.Vocabulary tokens = WordLevelTokenizerWriter.write(
+          root.resolve("tokenizer-" + version + ".json"), labelWords(), TEXT_LENGTH);
+      byte[] tokenizer = Files.readAllBytes(root.resolve("tokenizer-" + version + ".json"));
+      ModelConfig config = ModelConfig.tiny(vocabulary, tokens, SIZE);
       Path directory = root.resolve(version + "-" + weightsSeed);
       Engine.getInstance().setRandomSeed(weightsSeed);
       try (NDManager manager = NDManager.newBaseManager();
@@ -64,6 +62,16 @@ public final class TestModels {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The words of the shapes labels and the prompt's comma: the tokenizer's vocabulary. */
+  public static List<String> labelWords() {
+    List<String> words = new ArrayList<>();
+    for (String label : ShapesWorld.labels()) {
+      words.addAll(List.of(label.split(" ")));
+    }
+    words.add(",");
+    return words;
   }
 
   /** A copy of {@code source} whose UNet weights are cut short: it must fail to load. */

@@ -64,9 +64,10 @@ public final class DdimSampler {
     int pixels = channels * height * width;
     Shape imageShape = new Shape(batch, channels, height, width);
 
+    long[] seeds = request.seeds();
     Random[] generators = new Random[batch];
     for (int i = 0; i < batch; i++) {
-      generators[i] = new Random(request.seeds()[i]);
+      generators[i] = new Random(seeds[i]);
     }
     int[] timesteps = scheduler.timesteps(request.steps());
     boolean guided = request.guided();

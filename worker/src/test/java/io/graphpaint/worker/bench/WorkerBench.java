@@ -12,7 +12,7 @@ import io.graphpaint.events.SceneObject;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
+import io.graphpaint.model.clip.WordLevelTokenizerWriter;
 import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.schemas.Topic;
 import io.graphpaint.schemas.admin.TopicAdmin;
@@ -83,8 +83,13 @@ public final class WorkerBench {
       }
       Bench bench = new Bench(stack, model, steps, size);
       try {
+        double toolP50 = bench.kafkaTool(Integer.parseInt(options.get("kafka")));
         double[] kafka = bench.kafkaEndToEnd(Integer.parseInt(options.get("kafka")));
-        System.out.printf("kafka end-to-end (1 KB, acks=all, read_committed): p50 %.2f ms, p99 %.2f ms%n", kafka[0], kafka[1]);
+        System.out.printf("kafka end-to-end, same round trip in-process (1 KB, acks=all, read_committed): p50 %.2f ms, p99 %.2f ms%n",
+            kafka[0], kafka[1]);
+        if (toolP50 > 0) {
+          kafka[0] = toolP50; // the reference is Kafka's own tool
+        }
 
         List<String> phases = List.of(options.get("phases").split(","));
         GenerationWorker worker;
@@ -115,12 +120,12 @@ public final class WorkerBench {
 
   private static Path writeModel(String kind, int size) throws Exception {
     var vocabulary = ShapesWorld.vocabulary();
-    List<String> texts = new ArrayList<>(ShapesWorld.labels());
-    texts.add(", ");
-    List<String> words = WordLevelTokenizerJson.wordsOf(texts);
-    byte[] tokenizer = WordLevelTokenizerJson.build(words, 24).getBytes(StandardCharsets.UTF_8);
-    ModelConfig config = kind.equals("tiny") ? ModelConfig.tiny(vocabulary, words.size(), 24, size)
-        : ModelConfig.defaults(vocabulary, words.size(), 24, size);
+    Path tokenizerFile = Files.createTempFile("graphpaint-bench-tokenizer", ".json");
+    WordLevelTokenizerWriter.Vocabulary tokens =
+        WordLevelTokenizerWriter.write(tokenizerFile, io.graphpaint.worker.TestModels.labelWords(), 24);
+    byte[] tokenizer = Files.readAllBytes(tokenizerFile);
+    ModelConfig config = kind.equals("tiny") ? ModelConfig.tiny(vocabulary, tokens, size)
+        : ModelConfig.defaults(vocabulary, tokens, size);
     Path directory = Files.createTempDirectory("graphpaint-bench-model");
     Engine.getInstance().setRandomSeed(1);
     try (NDManager manager = NDManager.newBaseManager();
@@ -195,6 +200,26 @@ public final class WorkerBench {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
+    }
+
+    /** Runs {@code org.apache.kafka.tools.EndToEndLatency} in a child JVM on the same broker; its p50 in ms. */
+    double kafkaTool(int records) throws Exception {
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.EndToEndLatency",
+          stack.bootstrapServers(), "bench.e2e.tool", Integer.toString(records), "all", "1024")
+          .redirectErrorStream(true).start();
+      double p50 = -1;
+      for (String line : new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("Avg latency") || line.startsWith("Percentiles")) {
+          System.out.println("EndToEndLatency: " + line.trim());
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("50th = ([0-9.]+)").matcher(line);
+          if (m.find()) {
+            p50 = Double.parseDouble(m.group(1));
+          }
+        }
+      }
+      process.waitFor();
+      return p50;
     }
 
     double[] kafkaEndToEnd(int records) {
