@@ -137,7 +137,12 @@ public final class TrainingJob {
         metrics.put("training_seconds", progress.trainingMillis / 1000.0);
         metrics.put("budget_exhausted", progress.budgetExhausted ? 1.0 : 0.0);
         metrics.put("vocabulary_added", (double) dataset.addedLabels().size());
-        progress.finalLosses.forEach((name, value) -> metrics.put("loss_" + name, value));
+        metrics.put("skipped_steps", (double) progress.skippedSteps);
+        progress.finalLosses.forEach((name, value) -> {
+          if (Double.isFinite(value) && !name.equals("gradNorm")) {
+            metrics.put("loss_" + name, value);
+          }
+        });
         Path directory = work.resolve("model");
         Map<String, Object> recorded = new LinkedHashMap<>(metrics);
         recorded.put("promoted", decision.promote());
@@ -202,6 +207,7 @@ public final class TrainingJob {
     long resumedFrom;
     long trainingMillis;
     boolean budgetExhausted;
+    long skippedSteps;
     Map<String, Double> finalLosses = new LinkedHashMap<>();
   }
 
@@ -264,6 +270,7 @@ public final class TrainingJob {
         session.finish();
         progress.stepsDone = offset + result.lastStep();
         progress.budgetExhausted |= outOfTime[0] && result.lastStep() < steps;
+        progress.skippedSteps += result.skippedSteps();
         if (!result.losses().isEmpty()) {
           progress.finalLosses = meanOfLast(result.losses(), 10);
         }
