@@ -286,6 +286,11 @@ public final class TrainingJob {
   }
 
   private TrainingConfig trainingConfig() {
+    return trainingConfig(settings);
+  }
+
+  /** Stages 0a and 0b off; stages 1 and 2 with the job's budget split, batch, learning rate and EMA. */
+  static TrainingConfig trainingConfig(JobSettings settings) {
     OptimizerConfig optimizer = OptimizerConfig.adam(settings.learningRate())
         .withWarmupSteps(Math.min(100, settings.maxSteps() / 10));
     int fineTuning = settings.fineTuningSteps();
