@@ -226,6 +226,7 @@ public final class TrainingJob {
     long started = System.nanoTime();
     java.util.function.LongSupplier trainingMillis = () -> previousMillis + (System.nanoTime() - started) / 1_000_000;
     boolean resumeInFineTuning = found.isPresent() && found.get().stage().equals(StageKind.FINE_TUNING.id());
+    long stageOneDone = resumeInFineTuning ? alignmentSteps : 0;
     progress.resumedFrom = found.map(RemoteCheckpoints.Found::globalStep).orElse(0L);
     if (found.isPresent()) {
       LOG.info("Job {}: resuming from checkpoint at step {} ({} step {})", remote.job(), found.get().globalStep(),
@@ -268,7 +269,11 @@ public final class TrainingJob {
           throw new Cancelled("job " + remote.job() + " stopped at " + kind.id() + " step " + result.lastStep());
         }
         session.finish();
-        progress.stepsDone = offset + result.lastStep();
+        // a job resumed in stage 2 counts stage 1 as planned (its checkpoint does not say where a budget cut it)
+        progress.stepsDone = (kind == StageKind.ALIGNMENT ? 0 : stageOneDone) + result.lastStep();
+        if (kind == StageKind.ALIGNMENT) {
+          stageOneDone = result.lastStep();
+        }
         progress.budgetExhausted |= outOfTime[0] && result.lastStep() < steps;
         progress.skippedSteps += result.skippedSteps();
         if (!result.losses().isEmpty()) {
