@@ -88,6 +88,12 @@ public final class TrainingJob {
     }
   }
 
+  /**
+   * DJL's PyTorch engine allows one open GradientCollector per process, so training jobs of
+   * several workers in one JVM (tests, benchmarks) take turns; one worker per JVM never waits.
+   */
+  private static final java.util.concurrent.locks.ReentrantLock GRADIENTS = new java.util.concurrent.locks.ReentrantLock();
+
   private final ObjectStore store;
   private final JobSettings settings;
   private final Path workRoot;
@@ -125,7 +131,13 @@ public final class TrainingJob {
         GraphPaintModel training = model == null ? baseModel : model;
         ModelEvaluator evaluator = new ModelEvaluator(settings);
         Map<String, Double> baseline = baseline(remote, training, dataset, evaluator, listener);
-        Progress progress = train(training, dataset, remote, work, listener, cancel, manager);
+        Progress progress;
+        acquireGradients(cancel, remote.job());
+        try {
+          progress = train(training, dataset, remote, work, listener, cancel, manager);
+        } finally {
+          GRADIENTS.unlock();
+        }
         listener.progress("evaluate", 0, 1, Map.of(), Duration.ZERO, 0);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluator.evaluate(training, dataset.validation()));
         PromotionGate.Decision decision = settings.gate().decide(metrics, baseline);
@@ -158,6 +170,19 @@ public final class TrainingJob {
       }
     } finally {
       deleteRecursively(work);
+    }
+  }
+
+  private static void acquireGradients(BooleanSupplier cancel, String job) {
+    try {
+      while (!GRADIENTS.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (cancel.getAsBoolean()) {
+          throw new Cancelled("job " + job + " stopped before it began training");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Cancelled("job " + job + " interrupted before it began training");
     }
   }
 
