@@ -81,8 +81,8 @@ public final class DevStackExtension implements BeforeAllCallback, ParameterReso
     }
 
     /**
-     * The stack for this context: found in the class's store (or an enclosing class's, for nested
-     * classes) or the root store, else started now. Public so other extensions can reach it.
+     * The stack for this context: the one its (outermost) test class or the whole run already holds,
+     * else one started now. Public so other extensions can reach it.
      */
     public DevStack stack(ExtensionContext context) {
         WithDevStack.Scope scope = scope(context);
@@ -91,7 +91,7 @@ public final class DevStackExtension implements BeforeAllCallback, ParameterReso
             return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SuiteStacks.class).stackWith(parts);
         }
         String key = "devstack-" + parts.stream().map(Enum::name).sorted().collect(Collectors.joining("+"));
-        // Store lookups fall back to parent contexts, so nested classes and methods reuse their class's stack.
+        // kept by the outermost class, so its methods and nested classes all get this one stack
         StackResource resource = classContext(context).getStore(NAMESPACE).getOrComputeIfAbsent(key,
                 ignored -> new StackResource(DevStack.start(DevStack.Config.builder().parts(parts).build())), StackResource.class);
         return resource.stack;

@@ -249,7 +249,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return jar.toAbsolutePath();
     }
 
-    private static Optional<Path> newestRunnerJar(Path dir) {
+    static Optional<Path> newestRunnerJar(Path dir) {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }

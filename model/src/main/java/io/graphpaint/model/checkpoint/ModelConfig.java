@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.graphpaint.model.clip.ClipConfig;
 import io.graphpaint.model.clip.ClipTextConfig;
 import io.graphpaint.model.clip.ClipVisionConfig;
+import io.graphpaint.model.clip.WordLevelTokenizerWriter;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.diffusion.NoiseScheduleConfig;
 import io.graphpaint.model.diffusion.UNetConfig;
@@ -67,27 +68,26 @@ public record ModelConfig(
    * 0.9 M-parameter UNet, 4 graph tokens appended.
    *
    * @param vocabulary scene-graph vocabulary (object classes and predicates)
-   * @param wordCount words of the tokenizer (see {@link WordLevelTokenizerJson})
-   * @param textLength token length of prompts and captions
+   * @param tokens the word-level tokenizer's ids and length (see {@link WordLevelTokenizerWriter})
    * @param imageSize training image side (32 or 64)
    */
-  public static ModelConfig defaults(Vocabulary vocabulary, int wordCount, int textLength, int imageSize) {
-    return sized(vocabulary, wordCount, textLength, imageSize, 64, 2, 128, 2, List.of(32, 64, 64), 4);
+  public static ModelConfig defaults(Vocabulary vocabulary, WordLevelTokenizerWriter.Vocabulary tokens, int imageSize) {
+    return sized(vocabulary, tokens, imageSize, 64, 2, 128, 2, List.of(32, 64, 64), 4);
   }
 
   /** A model small enough for unit tests (seconds per stage). */
-  public static ModelConfig tiny(Vocabulary vocabulary, int wordCount, int textLength, int imageSize) {
-    return sized(vocabulary, wordCount, textLength, imageSize, 16, 1, 32, 1, List.of(8, 16), 2);
+  public static ModelConfig tiny(Vocabulary vocabulary, WordLevelTokenizerWriter.Vocabulary tokens, int imageSize) {
+    return sized(vocabulary, tokens, imageSize, 16, 1, 32, 1, List.of(8, 16), 2);
   }
 
   private static ModelConfig sized(
-      Vocabulary vocabulary, int wordCount, int textLength, int imageSize, int width, int layers,
+      Vocabulary vocabulary, WordLevelTokenizerWriter.Vocabulary tokens, int imageSize, int width, int layers,
       int graphHidden, int graphLayers, List<Integer> unetChannels, int graphTokens) {
-    int vocab = WordLevelTokenizerJson.vocabularySize(wordCount);
     int heads = width >= 64 ? 4 : 2;
+    // eos_token_id 2 selects OpenAI's pooling rule (highest id), which the writer's layout satisfies
     ClipTextConfig text = new ClipTextConfig(
-        vocab, width, 2 * width, layers, heads, textLength, "quick_gelu", 1e-5,
-        WordLevelTokenizerJson.startId(wordCount), 2, WordLevelTokenizerJson.endId(wordCount), 0.02, 1.0);
+        tokens.vocabSize(), width, 2 * width, layers, heads, tokens.maxLength(), "quick_gelu", 1e-5,
+        tokens.startId(), 2, tokens.endId(), 0.02, 1.0);
     int patch = imageSize / 4;
     ClipVisionConfig vision = new ClipVisionConfig(
         width, 2 * width, layers, heads, 3, imageSize, patch, "quick_gelu", 1e-5, 0.02, 1.0);

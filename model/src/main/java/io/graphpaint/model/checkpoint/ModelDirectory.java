@@ -43,7 +43,11 @@ public final class ModelDirectory {
   public static final String FORMAT = "graphpaint-model";
   public static final int FORMAT_VERSION = 1;
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          // read-only list properties such as CLIP's "architectures" must not be filled through getters
+          .disable(com.fasterxml.jackson.databind.MapperFeature.USE_GETTERS_AS_SETTERS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
 
   private ModelDirectory() {}
 

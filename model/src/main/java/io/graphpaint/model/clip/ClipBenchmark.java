@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
-/** Forward latency of CLIP's text and image towers (with projections) on a batch. */
+/**
+ * Forward latency of CLIP's text and image towers (with projections) on a batch of random token ids
+ * (full length) and random pixels. See {@code GraphEncoderBenchmark} on thread settings.
+ */
 public final class ClipBenchmark {
 
   /** Median and best times in milliseconds after warm-up. */

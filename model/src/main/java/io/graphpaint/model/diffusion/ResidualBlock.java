@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -75,8 +74,9 @@ public final class ResidualBlock extends AbstractBlock {
         .build();
   }
 
+  /** SiLU; not {@code Activation.swish(x, 1f)}, whose scalar factor is unsafe under autograd. */
   static NDArray silu(NDArray x) {
-    return Activation.swish(x, 1f);
+    return Managed.silu(x);
   }
 
   @Override

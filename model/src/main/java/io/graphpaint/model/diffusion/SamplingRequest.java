@@ -82,6 +82,12 @@ public record SamplingRequest(
     }
   }
 
+  /** The seeds, a copy (the record keeps its own). */
+  @Override
+  public long[] seeds() {
+    return seeds.clone();
+  }
+
   /** Number of images B. */
   public int batchSize() {
     return seeds.length;

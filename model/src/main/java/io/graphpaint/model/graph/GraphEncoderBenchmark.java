@@ -11,6 +11,9 @@ import java.util.Random;
 /**
  * Forward latency of the graph encoder: B random sg2im graphs of N objects (each with N - 1 random
  * relations plus the {@code __in_image__} edges) through an encoder of the given size.
+ *
+ * <p>On a CPU shared with other busy processes, PyTorch's intra-op thread pool spins against them:
+ * compare runs with {@code -Dai.djl.pytorch.num_threads=1} (several times faster there).
  */
 public final class GraphEncoderBenchmark {
 

@@ -1,6 +1,7 @@
 package io.graphpaint.model.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 
 /**
  * {@code L_align = beta * L_CLIP + (1 - beta) * L_MMD}: pulls each graph embedding toward the CLIP
@@ -42,7 +43,9 @@ public record AlignmentLoss(double beta, ClipEmbeddingLoss.Kind clipKind, MmdLos
   public Terms compute(NDArray graphEmbeddings, NDArray clipImageEmbeddings) {
     NDArray clip = ClipEmbeddingLoss.compute(clipKind, graphEmbeddings, clipImageEmbeddings);
     NDArray mmdValue = mmd.compute(graphEmbeddings, clipImageEmbeddings);
-    NDArray total = clip.mul((float) beta).add(mmdValue.mul((float) (1 - beta)));
+    // scalar weights as arrays of the step: autograd reads them again in the backward pass
+    NDArray total =
+        clip.mul(Managed.scalar(clip, (float) beta)).add(mmdValue.mul(Managed.scalar(clip, (float) (1 - beta))));
     return new Terms(total, clip, mmdValue);
   }
 }

@@ -1,6 +1,7 @@
 package io.graphpaint.model.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 
 /**
  * {@code L_CLIP}: how far each graph embedding is from the CLIP image embedding of its graph's
@@ -33,7 +34,10 @@ public final class ClipEmbeddingLoss {
       case COSINE -> {
         NDArray dot = graphEmbeddings.mul(clipEmbeddings).sum(new int[] {1});
         NDArray norms =
-            graphEmbeddings.norm(new int[] {1}).mul(clipEmbeddings.norm(new int[] {1})).maximum(NORM_EPSILON);
+            graphEmbeddings
+                .norm(new int[] {1})
+                .mul(clipEmbeddings.norm(new int[] {1}))
+                .maximum(Managed.scalar(graphEmbeddings, NORM_EPSILON));
         yield dot.div(norms).neg().add(1f).mean();
       }
       case MSE -> graphEmbeddings.sub(clipEmbeddings).square().mean();

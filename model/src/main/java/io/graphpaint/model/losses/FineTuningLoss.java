@@ -1,6 +1,7 @@
 package io.graphpaint.model.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 
 /**
  * Stage-2 objective {@code L = lambda * L_recon + (1 - lambda) * L_align}.
@@ -41,9 +42,15 @@ public record FineTuningLoss(double lambda, AlignmentLoss alignment) {
       NDArray graphEmbeddings,
       NDArray clipImageEmbeddings) {
     NDArray reconstruction = NoiseReconstructionLoss.compute(predictedNoise, addedNoise);
-    AlignmentLoss.Terms align = alignment.compute(graphEmbeddings, clipImageEmbeddings);
+    return combine(reconstruction, alignment.compute(graphEmbeddings, clipImageEmbeddings));
+  }
+
+  /** {@code lambda * reconstruction + (1 - lambda) * align.total} from terms computed elsewhere. */
+  public Terms combine(NDArray reconstruction, AlignmentLoss.Terms align) {
     NDArray total =
-        reconstruction.mul((float) lambda).add(align.total().mul((float) (1 - lambda)));
+        reconstruction
+            .mul(Managed.scalar(reconstruction, (float) lambda))
+            .add(align.total().mul(Managed.scalar(reconstruction, (float) (1 - lambda))));
     return new Terms(total, reconstruction, align);
   }
 }

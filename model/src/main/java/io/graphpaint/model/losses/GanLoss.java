@@ -2,6 +2,7 @@ package io.graphpaint.model.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.graphpaint.model.nn.Managed;
 
 /**
  * The adversarial terms of alignment (stage 1): binary cross-entropy on discriminator logits,
@@ -18,7 +19,7 @@ public final class GanLoss {
       throw new IllegalArgumentException("target must be within [0, 1], got " + target);
     }
     return Activation.relu(logits)
-        .sub(logits.mul(target))
+        .sub(logits.mul(Managed.scalar(logits, target)))
         .add(Activation.softPlus(logits.abs().neg()))
         .mean();
   }
@@ -28,9 +29,8 @@ public final class GanLoss {
    * labelled 0, averaged: {@code (BCE(D(real), 1) + BCE(D(fake), 0)) / 2}.
    */
   public static NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-    return binaryCrossEntropyWithLogits(realLogits, 1f)
-        .add(binaryCrossEntropyWithLogits(fakeLogits, 0f))
-        .div(2f);
+    NDArray sum = binaryCrossEntropyWithLogits(realLogits, 1f).add(binaryCrossEntropyWithLogits(fakeLogits, 0f));
+    return sum.mul(Managed.scalar(sum, 0.5f));
   }
 
   /** Non-saturating generator objective: {@code BCE(D(fake), 1)}. */

@@ -1,6 +1,7 @@
 package io.graphpaint.model.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -96,14 +97,15 @@ public record MmdLoss(Estimator estimator, BandwidthMode bandwidthMode, List<Dou
     double[] bandwidths = bandwidths(squaredDistances, n + m);
     NDArray kernel = null;
     for (double bandwidth : bandwidths) {
-      NDArray term = squaredDistances.mul((float) (-1.0 / (2.0 * bandwidth * bandwidth))).exp();
+      NDArray term =
+          squaredDistances.mul(Managed.scalar(squaredDistances, (float) (-1.0 / (2.0 * bandwidth * bandwidth)))).exp();
       kernel = kernel == null ? term : kernel.add(term);
     }
-    kernel = kernel.div((float) bandwidths.length);
+    kernel = kernel.mul(Managed.scalar(kernel, 1f / bandwidths.length));
     NDArray kxx = kernel.get(new NDIndex(":{}, :{}", n, n));
     NDArray kyy = kernel.get(new NDIndex("{}:, {}:", n, n));
     NDArray kxy = kernel.get(new NDIndex(":{}, {}:", n, n));
-    NDArray cross = kxy.mean().mul(2f);
+    NDArray cross = kxy.mean().mul(Managed.scalar(kxy, 2f));
     if (estimator == Estimator.BIASED) {
       return kxx.mean().add(kyy.mean()).sub(cross);
     }
@@ -128,13 +130,16 @@ public record MmdLoss(Estimator estimator, BandwidthMode bandwidthMode, List<Dou
   static NDArray pairwiseSquaredDistances(NDArray z) {
     NDArray squaredNorms = z.square().sum(new int[] {1}, true); // (N, 1)
     NDArray gram = z.matMul(z.transpose()); // (N, N)
-    return squaredNorms.add(squaredNorms.transpose()).sub(gram.mul(2f)).maximum(0f);
+    return squaredNorms
+        .add(squaredNorms.transpose())
+        .sub(gram.mul(Managed.scalar(z, 2f)))
+        .maximum(Managed.scalar(z, 0f));
   }
 
   private static NDArray offDiagonalMean(NDArray square, int size) {
     NDManager manager = square.getManager();
     NDArray offDiagonal = manager.eye(size).neg().add(1f); // (size, size), 0 on the diagonal
-    return square.mul(offDiagonal).sum().div((float) size * (size - 1));
+    return square.mul(offDiagonal).sum().mul(Managed.scalar(square, 1f / ((float) size * (size - 1))));
   }
 
   private static double offDiagonalMedian(float[] squareRowMajor, int size) {

@@ -1,6 +1,7 @@
 package io.graphpaint.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.Collection;
 
@@ -74,15 +75,21 @@ public final class GradientGuard {
     return true;
   }
 
-  /** Sets every gradient to 0 in place (multiplying by 0 would keep NaN). */
+  /**
+   * Sets every gradient to 0 in place (multiplying by 0 would keep NaN). The zero is passed as an
+   * array from a scratch scope: {@code set(index, Number)} would leave one scalar array per call
+   * in the parameter's manager.
+   */
   public static void zeroGradients(Collection<NDArray> parameters) {
     NDIndex everything = new NDIndex("...");
     for (NDArray parameter : parameters) {
       if (!parameter.hasGradient()) {
         continue;
       }
-      try (NDArray gradient = parameter.getGradient()) {
-        gradient.set(everything, 0f);
+      try (NDManager scratch = parameter.getManager().newSubManager();
+          NDArray gradient = parameter.getGradient();
+          NDArray zero = scratch.create(0f)) {
+        gradient.set(everything, zero);
       }
     }
   }

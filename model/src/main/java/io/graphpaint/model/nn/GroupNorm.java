@@ -101,22 +101,17 @@ public final class GroupNorm extends AbstractBlock {
     long[] affineShape = new long[shape.dimension()];
     Arrays.fill(affineShape, 1L);
     affineShape[1] = channels;
-    try (NDArray grouped = x.reshape(batch, numGroups, perGroup);
-        NDArray sum = grouped.sum(new int[] {2}, true);
-        NDArray mean = sum.div(perGroup);
-        NDArray centered = grouped.sub(mean);
-        NDArray squared = centered.square();
-        NDArray squaredSum = squared.sum(new int[] {2}, true);
-        NDArray variance = squaredSum.div(perGroup);
-        NDArray shifted = variance.add(epsilon);
-        NDArray std = shifted.sqrt();
-        NDArray normalized = centered.div(std);
-        NDArray restored = normalized.reshape(shape);
-        NDArray scale = Managed.onManagerOf(x, gamma.reshape(new Shape(affineShape)));
-        NDArray shift = Managed.onManagerOf(x, beta.reshape(new Shape(affineShape)));
-        NDArray scaled = restored.mul(scale)) {
-      return scaled.add(shift);
-    }
+    // Means over one axis run natively; no scalar operand enters the autograd graph (see
+    // Managed.scalar for why x.div(n) would be unsafe here).
+    NDArray grouped = x.reshape(batch, numGroups, perGroup);
+    NDArray mean = grouped.mean(new int[] {2}, true);
+    NDArray centered = grouped.sub(mean);
+    NDArray variance = centered.square().mean(new int[] {2}, true);
+    NDArray std = variance.add(Managed.scalar(x, epsilon)).sqrt();
+    NDArray normalized = centered.div(std).reshape(shape);
+    NDArray scale = Managed.onManagerOf(x, gamma.reshape(new Shape(affineShape)));
+    NDArray shift = Managed.onManagerOf(x, beta.reshape(new Shape(affineShape)));
+    return normalized.mul(scale).add(shift);
   }
 
   @Override

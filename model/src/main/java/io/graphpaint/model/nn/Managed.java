@@ -12,6 +12,23 @@ public final class Managed {
 
   private Managed() {}
 
+  /**
+   * A float32 scalar that lives in {@code anchor}'s manager until that manager closes. Use it
+   * instead of {@code mul(Number)} / {@code div(Number)} on arrays that take part in
+   * differentiation: the PyTorch engine creates such a scalar over Java-owned memory and frees it
+   * right after the op, while autograd keeps reading it in the backward pass (the product and
+   * quotient rules need the other operand), which yields garbage, often NaN, gradients once the
+   * memory is reused.
+   */
+  public static NDArray scalar(NDArray anchor, float value) {
+    return anchor.getManager().create(value);
+  }
+
+  /** x * sigmoid(x) without a scalar operand (see {@link #scalar}). */
+  public static NDArray silu(NDArray x) {
+    return x.mul(x.getNDArrayInternal().sigmoid());
+  }
+
   /** Attaches {@code result} to {@code anchor}'s manager and returns it. */
   public static NDArray onManagerOf(NDArray anchor, NDArray result) {
     if (result.getManager() != anchor.getManager()) {

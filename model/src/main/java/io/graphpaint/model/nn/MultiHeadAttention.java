@@ -121,7 +121,8 @@ public final class MultiHeadAttention extends AbstractBlock {
             Managed.onManagerOf(
                 x, toValue.forward(ps, new NDList(context), training).singletonOrThrow()));
     // (B*H, N, L)
-    NDArray scores = q.batchMatMul(k.transpose(0, 2, 1)).mul((float) (1.0 / Math.sqrt(headDim)));
+    NDArray scale = Managed.scalar(x, (float) (1.0 / Math.sqrt(headDim)));
+    NDArray scores = q.batchMatMul(k.transpose(0, 2, 1)).mul(scale);
     if (keyMask != null) {
       scores = applyKeyMask(scores, keyMask, batch, queries, keys);
     }
@@ -155,7 +156,8 @@ public final class MultiHeadAttention extends AbstractBlock {
     }
     NDArray maskFloat = Managed.onManagerOf(scores, keyMask.toType(DataType.FLOAT32, true));
     // 0 for kept keys, -1e9 for padding: (B, 1, 1, L)
-    NDArray bias = maskFloat.sub(1f).mul(-MASKED_SCORE).reshape(batch, 1, 1, keys);
+    NDArray bias =
+        maskFloat.sub(1f).mul(Managed.scalar(scores, -MASKED_SCORE)).reshape(batch, 1, 1, keys);
     return scores
         .reshape(batch, numHeads, queries, keys)
         .add(bias)

@@ -3,44 +3,39 @@ package io.graphpaint.model.sampling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.clip.TokenizedText;
 import io.graphpaint.model.data.EncodedSceneGraph;
+import io.graphpaint.model.diffusion.DdimSampler;
 import io.graphpaint.model.diffusion.DdimScheduler;
+import io.graphpaint.model.diffusion.ImageEncoding;
 import io.graphpaint.model.fusion.ConditionInput;
 import io.graphpaint.model.fusion.FusedCondition;
 import io.graphpaint.model.fusion.FusionMode;
 import io.graphpaint.model.fusion.LabelPrompt;
 import io.graphpaint.model.graph.GraphBatcher;
 import io.graphpaint.model.graph.GraphEncoding;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import javax.imageio.ImageIO;
 
 /**
  * Scene graphs in, images out: encode each graph, fuse the CLIP text tokens of its label prompt
  * with its graph tokens into S_cond, and run DDIM with classifier-free guidance (the null
  * condition as the unconditional branch, both branches in one UNet batch).
  *
- * <p>Deterministic: the initial noise of each image comes from a {@link Random} seeded with its
- * seed (not from the engine's shared generator), so the same graph, seed, model, steps and
- * guidance give the same bytes. Every call works in its own NDManager scope (and each denoising
+ * <p>Deterministic: {@link DdimSampler} draws each image's noise from a {@link java.util.Random}
+ * seeded with its seed (not from the engine's shared generator), so the same graph, seed, model,
+ * steps and guidance give the same bytes. Every call works in its own NDManager scope (and each denoising
  * step in a sub-scope), freed before it returns. Calls are serialised.
  */
 public final class SceneGraphPipeline implements AutoCloseable {
 
   private final GraphPaintModel model;
   private final boolean ownsModel;
-  private final DdimScheduler scheduler;
+  private final DdimSampler sampler;
   private final ParameterStore store;
 
   /** Uses {@code model} without taking ownership. */
@@ -51,8 +46,8 @@ public final class SceneGraphPipeline implements AutoCloseable {
   private SceneGraphPipeline(GraphPaintModel model, boolean ownsModel) {
     this.model = model;
     this.ownsModel = ownsModel;
-    this.scheduler = new DdimScheduler(model.config().noiseSchedule());
     this.store = new ParameterStore(model.manager(), false);
+    this.sampler = new DdimSampler(model.unet(), store, new DdimScheduler(model.config().noiseSchedule()));
   }
 
   /** Loads a model directory; closing the pipeline frees the model. */
@@ -119,55 +114,37 @@ public final class SceneGraphPipeline implements AutoCloseable {
     }
     FusedCondition condition = condition(graphs, prompts, manager);
     boolean guided = options.guidanceScale() != 1.0;
-    FusedCondition both =
-        guided
-            ? condition.concatBatch(model.fusion().nullCondition(store, manager, batch, condition.length()))
-            : condition;
-
+    FusedCondition empty = guided ? model.fusion().nullCondition(store, manager, batch, condition.length()) : null;
+    io.graphpaint.model.diffusion.SamplingRequest request =
+        new io.graphpaint.model.diffusion.SamplingRequest(
+            seeds,
+            condition.tokens(),
+            condition.mask(),
+            guided ? empty.tokens() : null,
+            guided ? empty.mask() : null,
+            (float) options.guidanceScale(),
+            options.steps(),
+            options.eta(),
+            size,
+            size);
+    NDArray images = sampler.sample(request, manager, (step, total, timestep) -> progress.onStep(step, total, batchNumber, batches));
+    float[] signed = images.toFloatArray(); // (B, 3, S, S) in [-1, 1]
     int perImage = 3 * size * size;
-    Random[] generators = new Random[batch];
-    float[] initial = new float[batch * perImage];
-    for (int i = 0; i < batch; i++) {
-      generators[i] = new Random(seeds[i]);
-      fillGaussian(generators[i], initial, i * perImage, perImage);
-    }
-    NDArray x = manager.create(initial, new Shape(batch, 3, size, size));
-    int[] timesteps = scheduler.timesteps(options.steps());
-    for (int s = 0; s < timesteps.length; s++) {
-      int t = timesteps[s];
-      try (NDManager stepManager = manager.newSubManager()) {
-        // the UNet's intermediates follow its input's manager: give it the step's
-        NDArray input = guided ? x.concat(x) : x.duplicate();
-        input.attach(stepManager);
-        NDArray time = stepManager.full(new Shape(input.getShape().get(0)), t, DataType.INT64);
-        NDArray eps = model.unet().predictNoise(store, input, time, both.tokens(), both.mask(), false);
-        eps.attach(stepManager);
-        if (guided) {
-          NDArray conditional = eps.get("0:{}", batch);
-          NDArray unconditional = eps.get("{}:", batch);
-          eps = unconditional.add(conditional.sub(unconditional).mul((float) options.guidanceScale()));
-        }
-        NDArray variance = null;
-        if (options.eta() > 0) {
-          float[] z = new float[batch * perImage];
-          for (int i = 0; i < batch; i++) {
-            fillGaussian(generators[i], z, i * perImage, perImage);
-          }
-          variance = stepManager.create(z, x.getShape());
-        }
-        NDArray next = scheduler.step(eps, t, options.steps(), x, options.eta(), variance);
-        next.attach(manager);
-        x.close();
-        x = next;
-      }
-      progress.onStep(s + 1, timesteps.length, batchNumber, batches);
-    }
-    float[] pixels = x.clip(-1f, 1f).add(1f).div(2f).toFloatArray();
     List<GeneratedImage> out = new ArrayList<>(batch);
     for (int i = 0; i < batch; i++) {
       float[] image = new float[perImage];
-      System.arraycopy(pixels, i * perImage, image, 0, perImage);
-      out.add(new GeneratedImage(chunk.get(i)[0], chunk.get(i)[1], seeds[i], size, size, image, png(image, size)));
+      System.arraycopy(signed, i * perImage, image, 0, perImage);
+      out.add(new GeneratedImage(chunk.get(i)[0], chunk.get(i)[1], seeds[i], size, size,
+          toUnitRange(image), ImageEncoding.toPng(image, size, size)));
+    }
+    return out;
+  }
+
+  /** [-1, 1] -> [0, 1], clamped. */
+  private static float[] toUnitRange(float[] signed) {
+    float[] out = new float[signed.length];
+    for (int i = 0; i < signed.length; i++) {
+      out[i] = Math.min(1f, Math.max(0f, signed[i] / 2f + 0.5f));
     }
     return out;
   }
@@ -188,33 +165,6 @@ public final class SceneGraphPipeline implements AutoCloseable {
             ? new ConditionInput(states, maskFloat, encoding.global(), encoding.objectTokens(), encoding.objectMask())
             : ConditionInput.of(states, maskFloat, encoding.global());
     return model.fusion().fuseWithoutDropout(store, input);
-  }
-
-  private static void fillGaussian(Random random, float[] out, int offset, int count) {
-    for (int i = 0; i < count; i++) {
-      out[offset + i] = (float) random.nextGaussian();
-    }
-  }
-
-  /** (3, H, W) in [0, 1] -> PNG, rounding to 8 bits. */
-  static byte[] png(float[] chw, int size) {
-    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    int plane = size * size;
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int p = y * size + x;
-        int r = Math.round(chw[p] * 255f);
-        int g = Math.round(chw[plane + p] * 255f);
-        int b = Math.round(chw[2 * plane + p] * 255f);
-        image.setRGB(x, y, (r << 16) | (g << 8) | b);
-      }
-    }
-    try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-      ImageIO.write(image, "png", out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -33,6 +33,8 @@ public final class AdamW implements AutoCloseable {
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long updates;
   private long skipped;
+  private boolean trackZeroGradients;
+  private List<String> lastZeroGradients = List.of();
 
   public AdamW(OptimizerConfig config, NDManager parent) {
     this.config = config;
@@ -41,6 +43,19 @@ public final class AdamW implements AutoCloseable {
 
   public OptimizerConfig config() {
     return config;
+  }
+
+  /**
+   * When on, each step records the parameters whose gradient is exactly zero everywhere (one
+   * extra reduction per parameter; for tests and diagnostics of dead parameters).
+   */
+  public void trackZeroGradients(boolean on) {
+    trackZeroGradients = on;
+  }
+
+  /** Parameters whose gradient was exactly zero in the last step (when tracking). */
+  public List<String> lastZeroGradients() {
+    return lastZeroGradients;
   }
 
   /** Updates applied so far. */
@@ -74,6 +89,17 @@ public final class AdamW implements AutoCloseable {
     double squaredNorm =
         squaredNorms.isEmpty() ? 0 : NDArrays.stack(new NDList(squaredNorms)).sum().getFloat();
     double norm = Math.sqrt(squaredNorm);
+    if (trackZeroGradients && !squaredNorms.isEmpty()) {
+      float[] perParameter = NDArrays.stack(new NDList(squaredNorms)).toFloatArray();
+      List<String> zero = new ArrayList<>();
+      int i = 0;
+      for (String name : gradients.keySet()) {
+        if (perParameter[i++] == 0f) {
+          zero.add(name);
+        }
+      }
+      lastZeroGradients = List.copyOf(zero);
+    }
     double learningRate = config.learningRateAt(updates);
     if (!Double.isFinite(norm)) {
       skipped++;

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.data.ShapesConfig;
 import io.graphpaint.model.data.ShapesGenerator;
@@ -14,7 +13,6 @@ import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.fusion.LabelPrompt;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +44,11 @@ public final class StageBenchmark {
     TrainingData data = TrainingData.of(images, graphs, captions, vocabulary);
     List<String> texts = new ArrayList<>(captions);
     graphs.forEach(g -> texts.add(LabelPrompt.of(g)));
-    List<String> words = WordLevelTokenizerJson.wordsOf(texts);
     int textLength = tiny ? 24 : 48;
-    byte[] tokenizer = WordLevelTokenizerJson.build(words, textLength).getBytes(StandardCharsets.UTF_8);
+    WordTokenizer words = WordTokenizer.of(texts, textLength);
+    byte[] tokenizer = words.json();
     ModelConfig config =
-        tiny ? ModelConfig.tiny(vocabulary, words.size(), textLength, 32) : ModelConfig.defaults(vocabulary, words.size(), textLength, 32);
+        tiny ? ModelConfig.tiny(vocabulary, words.ids(), 32) : ModelConfig.defaults(vocabulary, words.ids(), 32);
     TrainingConfig training = TrainingConfig.defaults(1);
     Engine.getInstance().setRandomSeed(1);
     try (NDManager manager = NDManager.newBaseManager();
@@ -59,17 +57,17 @@ public final class StageBenchmark {
       for (StageKind kind : StageKind.values()) {
         StageConfig stage = training.stage(kind).withSteps(steps + 2);
         TrainingConfig run = training.withStage(kind, stage);
-        try (StageSession session = new StageSession(kind, model, data, run, manager)) {
+        try (StageTrainer trainer = new StageTrainer(kind, model, data, run, manager)) {
           long[] start = new long[1];
           List<Map<String, Float>> losses =
               new TrainingLoop(
                       new TrainingLoop.Settings(kind.id(), stage.steps(), stage.batchSize(), 1, stage.steps()),
-                      model.parameters(), session.optimizers(), session.ema(),
+                      model.parameters(), trainer.optimizers(), trainer.ema(),
                       (step, m) -> {
                         if (step == 2) {
                           start[0] = System.nanoTime();
                         }
-                        return session.step(step, m);
+                        return trainer.step(step, m);
                       },
                       null, List.of())
                   .run(manager)

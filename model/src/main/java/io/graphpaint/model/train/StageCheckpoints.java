@@ -101,7 +101,7 @@ public final class StageCheckpoints {
         skipped += optimizer.getValue().skipped();
       }
       if (ema != null) {
-        SafetensorsFile.write(directory.resolve("ema.safetensors"), ema.shadows());
+        SafetensorsFile.write(directory.resolve("ema.safetensors"), ema.state(scratch));
       }
       ObjectNode state = JSON.createObjectNode();
       state.put("stage", stage);

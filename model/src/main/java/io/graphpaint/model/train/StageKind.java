@@ -27,7 +27,7 @@ public enum StageKind {
     return id;
   }
 
-  /** Components whose weights this stage changes (some only in part, see {@link StageSteps}). */
+  /** Components whose weights this stage changes (some only in part, see {@link StageTrainer}). */
   public List<String> trainedComponents() {
     return trainedComponents;
   }

@@ -10,7 +10,6 @@ import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.checkpoint.SafetensorsFile;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
 import io.graphpaint.model.data.ShapesDatasets;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.fusion.FusionMode;
@@ -39,7 +38,11 @@ import java.util.Map;
  */
 public final class TrainRecipe {
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          // read-only list properties such as CLIP's "architectures" must not be filled through getters
+          .disable(com.fasterxml.jackson.databind.MapperFeature.USE_GETTERS_AS_SETTERS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
   private static final String FINAL_WEIGHTS = "final.safetensors";
   private static final String SUMMARY = "summary.json";
 
@@ -53,10 +56,13 @@ public final class TrainRecipe {
    * @param fusionMode conditioning layout
    * @param textLength token length of captions and prompts
    * @param logEvery console progress interval in steps
+   * @param tiny the test-sized model instead of the default one (first start of a run only)
+   * @param threads libtorch threads (0 = its default, one per core); 1 is faster when other
+   *     processes share the cores
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
-      FusionMode fusionMode, int textLength, int logEvery) {
+      FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
 
     public Options {
       if (dataset == null || run == null) {
@@ -74,6 +80,9 @@ public final class TrainRecipe {
       if (textLength < 4 || textLength > 77) {
         throw new IllegalArgumentException("--text-length must be within [4, 77], got " + textLength);
       }
+      if (threads < 0 || threads > 256) {
+        throw new IllegalArgumentException("--threads must be within [0, 256] (0 = libtorch's default), got " + threads);
+      }
       if (logEvery < 1) {
         throw new IllegalArgumentException("--log-every must be >= 1, got " + logEvery);
       }
@@ -82,7 +91,15 @@ public final class TrainRecipe {
     static final String USAGE =
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
-            + " [--text-length 48] [--log-every 50]";
+            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0]";
+
+    private static boolean parseSize(String size) {
+      return switch (size) {
+        case "tiny" -> true;
+        case "default" -> false;
+        default -> throw new IllegalArgumentException("--size must be default or tiny, got " + size);
+      };
+    }
 
     public static Options parse(String... args) {
       Map<String, String> values = new LinkedHashMap<>();
@@ -92,7 +109,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -108,7 +125,9 @@ public final class TrainRecipe {
             Integer.parseInt(values.getOrDefault("checkpoint-every", "250")),
             FusionMode.valueOf(values.getOrDefault("fusion", "APPEND")),
             Integer.parseInt(values.getOrDefault("text-length", "48")),
-            Integer.parseInt(values.getOrDefault("log-every", "50")));
+            Integer.parseInt(values.getOrDefault("log-every", "50")),
+            parseSize(values.getOrDefault("size", "default")),
+            Integer.parseInt(values.getOrDefault("threads", "0")));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -125,6 +144,10 @@ public final class TrainRecipe {
 
   public static void main(String[] args) {
     Options options = Options.parse(args);
+    if (options.threads() > 0) {
+      // read once when the engine starts, so it must be set before any array is made
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
+    }
     new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
   }
 
@@ -135,8 +158,9 @@ public final class TrainRecipe {
       Vocabulary vocabulary = Vocabulary.load(options.dataset().resolve(ShapesDatasets.VOCAB_FILE));
       TrainingData data = TrainingData.read(options.dataset(), "train", vocabulary, options.limit());
       System.out.println("graphpaint training: " + data.size() + " samples from " + options.dataset() + " into " + options.run());
-      byte[] tokenizer = tokenizer(data);
-      ModelConfig modelConfig = architecture(vocabulary, tokenizer, data.imageSize());
+      Map.Entry<ModelConfig, byte[]> architecture = architecture(vocabulary, data);
+      ModelConfig modelConfig = architecture.getKey();
+      byte[] tokenizer = architecture.getValue();
       TrainingConfig trainingConfig = trainingConfig();
       Engine.getInstance().setRandomSeed((int) options.seed());
       Map<String, Object> metrics = new LinkedHashMap<>();
@@ -177,9 +201,9 @@ public final class TrainRecipe {
       StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config,
       StageCheckpoints checkpoints, NDManager manager) throws IOException {
     Map<String, Object> summary = new LinkedHashMap<>();
-    try (StageSession session = new StageSession(kind, model, data, config, manager)) {
-      TrainingLoop.Result result = session.loop(checkpoints, listeners).run(manager);
-      session.finish();
+    try (StageTrainer trainer = new StageTrainer(kind, model, data, config, manager)) {
+      TrainingLoop.Result result = trainer.loop(checkpoints, listeners).run(manager);
+      trainer.finish();
       summary.put("steps", config.stage(kind).steps());
       summary.put("batchSize", config.stage(kind).batchSize());
       summary.put("millisPerStep", result.millisPerStep());
@@ -218,29 +242,24 @@ public final class TrainRecipe {
     return counts;
   }
 
-  /** The run's tokenizer: read back on restart, else built from the data's words. */
-  private byte[] tokenizer(TrainingData data) throws IOException {
-    Path file = options.run().resolve("tokenizer.json");
-    if (Files.isRegularFile(file)) {
-      return Files.readAllBytes(file);
+  /** The model's configuration and tokenizer: read back on restart, else made from the data. */
+  private Map.Entry<ModelConfig, byte[]> architecture(Vocabulary vocabulary, TrainingData data) throws IOException {
+    Path architecture = options.run().resolve("architecture.json");
+    Path tokenizer = options.run().resolve("tokenizer.json");
+    if (Files.isRegularFile(architecture) && Files.isRegularFile(tokenizer)) {
+      return Map.entry(JSON.readValue(architecture.toFile(), ModelConfig.class), Files.readAllBytes(tokenizer));
     }
     List<String> texts = new ArrayList<>(data.captions());
     texts.addAll(data.labelPrompts());
-    String json = WordLevelTokenizerJson.build(WordLevelTokenizerJson.wordsOf(texts), options.textLength());
-    Files.writeString(file, json);
-    return json.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private ModelConfig architecture(Vocabulary vocabulary, byte[] tokenizer, int imageSize) throws IOException {
-    Path file = options.run().resolve("architecture.json");
-    if (Files.isRegularFile(file)) {
-      return JSON.readValue(file.toFile(), ModelConfig.class);
-    }
-    int words = JSON.readTree(tokenizer).path("model").path("vocab").size() - 3;
-    ModelConfig config = ModelConfig.defaults(vocabulary, words, options.textLength(), imageSize);
+    WordTokenizer words = WordTokenizer.of(texts, options.textLength());
+    ModelConfig config =
+        options.tiny()
+            ? ModelConfig.tiny(vocabulary, words.ids(), data.imageSize())
+            : ModelConfig.defaults(vocabulary, words.ids(), data.imageSize());
     config = config.withFusion(config.fusion().withMode(options.fusionMode()));
-    Files.write(file, JSON.writeValueAsBytes(config));
-    return config;
+    Files.write(tokenizer, words.json());
+    Files.write(architecture, JSON.writeValueAsBytes(config));
+    return Map.entry(config, words.json());
   }
 
   private TrainingConfig trainingConfig() throws IOException {

@@ -14,7 +14,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,10 +202,5 @@ public final class TrainingData {
       out.add(labelPrompts.get(index));
     }
     return out;
-  }
-
-  /** Writes nothing; here so that callers can check a directory is a dataset. */
-  public static boolean isDataset(Path directory) {
-    return Files.isRegularFile(directory.resolve(Manifest.FILE_NAME));
   }
 }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
+import io.graphpaint.model.train.WordTokenizer;
 import io.graphpaint.model.data.Relationship;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.data.ShapesWorld;
@@ -19,7 +19,6 @@ import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.diffusion.UNetConfig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,9 +42,9 @@ class SceneGraphPipelineTest {
   @BeforeAll
   static void createModel() {
     List<String> texts = new ArrayList<>(ShapesWorld.labels());
-    List<String> words = WordLevelTokenizerJson.wordsOf(texts);
-    byte[] tokenizer = WordLevelTokenizerJson.build(words, 16).getBytes(StandardCharsets.UTF_8);
-    config = ModelConfig.tiny(VOCABULARY, words.size(), 16, 32);
+    WordTokenizer words = WordTokenizer.of(texts, 16);
+    byte[] tokenizer = words.json();
+    config = ModelConfig.tiny(VOCABULARY, words.ids(), 32);
     Engine.getInstance().setRandomSeed(21);
     manager = NDManager.newBaseManager();
     model = GraphPaintModel.create(config, VOCABULARY, tokenizer, manager);

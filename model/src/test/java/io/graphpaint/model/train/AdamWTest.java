@@ -101,14 +101,30 @@ class AdamWTest {
   }
 
   @Test
-  void emaFollowsWeights() {
+  void emaFollowsWeightsWithWarmupAndRestoresItsState() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Parameter parameter = parameter(manager, 0f, 10f);
-      try (ExponentialMovingAverage ema = new ExponentialMovingAverage(0.9, Map.of("w", parameter), manager)) {
+      try (ExponentialMovingAverage ema = new ExponentialMovingAverage(0.9, Map.of("w", parameter), manager);
+          ExponentialMovingAverage copy = new ExponentialMovingAverage(0.9, Map.of("w", parameter), manager)) {
         parameter.getArray().set(new float[] {1f, 0f});
+        // first update: d = min(0.9, 1 / 10) = 0.1
         ema.update(Map.of("w", parameter));
-        assertThat(ema.shadows().get("w").toFloatArray()[0]).isCloseTo(0.1f, within(1e-6f));
-        assertThat(ema.shadows().get("w").toFloatArray()[1]).isCloseTo(9f, within(1e-5f));
+        assertThat(ema.shadows().get("w").toFloatArray()[0]).isCloseTo(0.9f, within(1e-6f));
+        assertThat(ema.shadows().get("w").toFloatArray()[1]).isCloseTo(1f, within(1e-5f));
+        // second: d = 2 / 11
+        assertThat(ema.currentDecay()).isCloseTo(2.0 / 11, within(1e-12));
+        copy.load(ema.state(manager));
+        assertThat(copy.updates()).isEqualTo(1);
+        ema.update(Map.of("w", parameter));
+        copy.update(Map.of("w", parameter));
+        double d = 2.0 / 11;
+        assertThat((double) ema.shadows().get("w").toFloatArray()[0]).isCloseTo(d * 0.9 + (1 - d), within(1e-6));
+        assertThat(copy.shadows().get("w").toFloatArray()).containsExactly(ema.shadows().get("w").toFloatArray());
+        // after many updates the decay is the configured one
+        for (int i = 0; i < 200; i++) {
+          ema.update(Map.of("w", parameter));
+        }
+        assertThat(ema.currentDecay()).isEqualTo(0.9);
       }
     }
   }

@@ -3,7 +3,9 @@ package io.graphpaint.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.graphpaint.model.checkpoint.SafetensorsFile;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +33,8 @@ class ResumeTest {
     Engine.getInstance().setRandomSeed((int) initSeed); // a resumed process may start from other weights
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel model = WORLD.model(manager);
-        StageSession session = new StageSession(kind, model, WORLD.data, config(), manager)) {
-      return session.loop(new StageCheckpoints(directory, 2), List.of()).run(manager, stopAt).losses();
+        StageTrainer trainer = new StageTrainer(kind, model, WORLD.data, config(), manager)) {
+      return trainer.loop(new StageCheckpoints(directory, 2), List.of()).run(manager, stopAt).losses();
     }
   }
 
@@ -48,5 +50,21 @@ class ResumeTest {
     assertThat(secondHalf).hasSize(N);
     assertThat(resumed).isEqualTo(uninterrupted);
     assertThat(new StageCheckpoints(interrupted, 2).latestStep()).contains((long) 2 * N);
+    // the final checkpoints agree tensor for tensor: weights, optimizer moments and the EMA
+    String last = String.format("step-%08d", 2 * N);
+    List<String> files = new ArrayList<>(List.of("weights.safetensors", "optimizer-model.safetensors"));
+    if (kind == StageKind.FINE_TUNING) {
+      files.add("ema.safetensors");
+    }
+    try (NDManager manager = NDManager.newBaseManager()) {
+      for (String file : files) {
+        Map<String, NDArray> a = SafetensorsFile.read(straight.resolve(last).resolve(file), manager);
+        Map<String, NDArray> b = SafetensorsFile.read(interrupted.resolve(last).resolve(file), manager);
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        for (String name : a.keySet()) {
+          assertThat(a.get(name).contentEquals(b.get(name))).as("%s %s", file, name).isTrue();
+        }
+      }
+    }
   }
 }

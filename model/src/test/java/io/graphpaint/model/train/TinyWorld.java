@@ -3,7 +3,6 @@ package io.graphpaint.model.train;
 import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.data.ShapesConfig;
 import io.graphpaint.model.data.ShapesGenerator;
@@ -13,7 +12,6 @@ import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.fusion.LabelPrompt;
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,9 +43,10 @@ final class TinyWorld {
     List<String> texts = new ArrayList<>(captions);
     texts.addAll(ShapesWorld.labels());
     graphs.forEach(g -> texts.add(LabelPrompt.of(g)));
-    words = WordLevelTokenizerJson.wordsOf(texts);
-    tokenizerJson = WordLevelTokenizerJson.build(words, TEXT_LENGTH).getBytes(StandardCharsets.UTF_8);
-    config = ModelConfig.tiny(vocabulary, words.size(), TEXT_LENGTH, IMAGE_SIZE);
+    words = WordTokenizer.wordsOf(texts);
+    WordTokenizer tokenizer = WordTokenizer.of(texts, TEXT_LENGTH);
+    tokenizerJson = tokenizer.json();
+    config = ModelConfig.tiny(vocabulary, tokenizer.ids(), IMAGE_SIZE);
   }
 
   GraphPaintModel model(NDManager manager) {

@@ -64,6 +64,11 @@ public final class SchemaRegistryClient implements AutoCloseable {
   private final ConcurrentMap<String, ConcurrentMap<Schema, CompletableFuture<Integer>>> idsBySubject =
       new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, CompletableFuture<Schema>> schemasById = new ConcurrentHashMap<>();
+  /** id -> the not-found answer and when to forget it (System.nanoTime), for missing.id.cache.ttl.sec. */
+  private final ConcurrentMap<Integer, MissingId> missingIds = new ConcurrentHashMap<>();
+  private final long missingIdTtlNanos;
+
+  private record MissingId(SchemaRegistryException answer, long forgetAt) {}
 
   private SchemaRegistryClient(Builder builder) {
     SchemaRegistryConfig config = builder.config;
@@ -74,6 +79,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     this.requestTimeout = Duration.ofMillis(config.readTimeoutMs());
     this.maxSchemasPerSubject = config.maxSchemasPerSubject();
+    this.missingIdTtlNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(config.missingIdCacheTtlSeconds());
     this.http = builder.httpClient != null
         ? builder.httpClient
         : HttpClient.newBuilder()
@@ -174,10 +180,26 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
   /** The schema with global id {@code id} ({@code GET /schemas/ids/{id}}). */
   public Schema schemaById(int id) {
-    return cached(schemasById, id, () -> {
-      JsonNode answer = call("get schema by id", null, id, "GET", "/schemas/ids/" + id, null);
-      return parse(answer, "get schema by id", null, id);
-    });
+    if (missingIdTtlNanos > 0) {
+      MissingId missing = missingIds.get(id);
+      if (missing != null) {
+        if (System.nanoTime() - missing.forgetAt() < 0) {
+          throw missing.answer();
+        }
+        missingIds.remove(id, missing);
+      }
+    }
+    try {
+      return cached(schemasById, id, () -> {
+        JsonNode answer = call("get schema by id", null, id, "GET", "/schemas/ids/" + id, null);
+        return parse(answer, "get schema by id", null, id);
+      });
+    } catch (SchemaRegistryException e) {
+      if (missingIdTtlNanos > 0 && e.isNotFound() && missingIds.size() < 10_000) {
+        missingIds.put(id, new MissingId(e, System.nanoTime() + missingIdTtlNanos));
+      }
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- uncached calls
@@ -251,6 +273,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
   public void close() {
     idsBySubject.clear();
     schemasById.clear();
+    missingIds.clear();
   }
 
   // ---------------------------------------------------------------- HTTP

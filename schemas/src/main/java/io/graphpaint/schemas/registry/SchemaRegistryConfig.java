@@ -35,6 +35,7 @@ public class SchemaRegistryConfig extends AbstractConfig {
   public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
   public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
   public static final String MAX_SCHEMAS_PER_SUBJECT = "max.schemas.per.subject";
+  public static final String MISSING_ID_CACHE_TTL_SEC = "missing.id.cache.ttl.sec";
 
   /** Where basic-auth credentials come from. */
   public enum CredentialsSource {
@@ -95,7 +96,11 @@ public class SchemaRegistryConfig extends AbstractConfig {
         .define(READ_TIMEOUT_MS, Type.INT, 30_000, ConfigDef.Range.atLeast(1), Importance.LOW,
             "Time a registry call may take in all, milliseconds.")
         .define(MAX_SCHEMAS_PER_SUBJECT, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
-            "Distinct schemas cached per subject; more is a sign of schemas built per record.");
+            "Distinct schemas cached per subject; more is a sign of schemas built per record.")
+        .define(MISSING_ID_CACHE_TTL_SEC, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            "Seconds to remember that a schema id was not found, so that a stream of garbage records with "
+                + "random ids does not cost one registry call each; 0 (the default) asks every time, which "
+                + "suits registries whose replicas may lag behind a fresh registration.");
   }
 
   public List<String> urls() {
@@ -162,6 +167,10 @@ public class SchemaRegistryConfig extends AbstractConfig {
 
   public int readTimeoutMs() {
     return getInt(READ_TIMEOUT_MS);
+  }
+
+  public long missingIdCacheTtlSeconds() {
+    return getLong(MISSING_ID_CACHE_TTL_SEC);
   }
 
   public int maxSchemasPerSubject() {

@@ -88,6 +88,22 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void missingIdsAreRememberedOnlyWhenConfigured() {
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> client.schemaById(777)).isInstanceOf(SchemaRegistryException.class);
+    }
+    assertThat(client.httpCalls()).as("default: ask every time").isEqualTo(3);
+    try (SchemaRegistryClient remembering = SchemaRegistryClient.create(
+        Map.of("schema.registry.url", server.url(), "missing.id.cache.ttl.sec", 60))) {
+      for (int i = 0; i < 3; i++) {
+        SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class, () -> remembering.schemaById(777));
+        assertThat(e.errorCode()).isEqualTo(40403);
+      }
+      assertThat(remembering.httpCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void failuresAreNotCached() {
     assertThatThrownBy(() -> client.idOf("s-value", SceneGraph.getClassSchema())).isInstanceOf(SchemaRegistryException.class);
     int registered = client.register("s-value", SceneGraph.getClassSchema());

@@ -2,6 +2,7 @@ package io.graphpaint.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import io.graphpaint.model.nn.Managed;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -11,10 +12,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
+import io.graphpaint.model.clip.ClipContrastiveLoss;
 import io.graphpaint.model.clip.ClipImageProcessor;
 import io.graphpaint.model.clip.ClipModel;
 import io.graphpaint.model.clip.ClipOutput;
 import io.graphpaint.model.clip.TokenizedText;
+import io.graphpaint.model.diffusion.DdpmObjective;
 import io.graphpaint.model.diffusion.NoiseSchedule;
 import io.graphpaint.model.fusion.ConditionInput;
 import io.graphpaint.model.fusion.FusedCondition;
@@ -24,7 +27,6 @@ import io.graphpaint.model.graph.GraphEncoding;
 import io.graphpaint.model.losses.AlignmentLoss;
 import io.graphpaint.model.losses.FineTuningLoss;
 import io.graphpaint.model.losses.GanLoss;
-import io.graphpaint.model.losses.NoiseReconstructionLoss;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ import java.util.Map;
  * The graph encoder's {@code logit_scale} (a contrastive temperature the forward pass never uses)
  * is not trained.
  */
-public final class StageSession implements AutoCloseable {
+public final class StageTrainer implements AutoCloseable {
 
   private static final String UNUSED_GRAPH_TEMPERATURE = GraphPaintModel.GRAPH_ENCODER + ".logit_scale";
 
@@ -61,6 +63,7 @@ public final class StageSession implements AutoCloseable {
   private final StageConfig stage;
   private final ParameterStore store;
   private final NoiseSchedule schedule;
+  private final DdpmObjective objective;
   private final ClipImageProcessor imageProcessor;
   private final Map<String, Parameter> trainable;
   private final Map<String, Parameter> discriminatorParameters;
@@ -68,7 +71,7 @@ public final class StageSession implements AutoCloseable {
   private final ExponentialMovingAverage ema;
   private final Map<String, Parameter> unetParameters;
 
-  public StageSession(StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config, NDManager manager) {
+  public StageTrainer(StageKind kind, GraphPaintModel model, TrainingData data, TrainingConfig config, NDManager manager) {
     this.kind = kind;
     this.model = model;
     this.data = data;
@@ -76,6 +79,7 @@ public final class StageSession implements AutoCloseable {
     this.stage = config.stage(kind);
     this.store = new ParameterStore(manager, false);
     this.schedule = new NoiseSchedule(model.config().noiseSchedule());
+    this.objective = new DdpmObjective(schedule);
     this.imageProcessor = ClipImageProcessor.forConfig(model.config().clip().vision());
     if (data.imageSize() != model.config().unet().sampleSize()) {
       throw new IllegalArgumentException(
@@ -160,20 +164,11 @@ public final class StageSession implements AutoCloseable {
     NDArray loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       ClipOutput out = model.clip().apply(store, ids, mask, pixels, true);
-      loss = contrastiveLoss(out.logitsPerText(), manager);
+      loss = ClipContrastiveLoss.symmetricCrossEntropy(out.logitsPerText());
       collector.backward(loss);
     }
     AdamW.Outcome outcome = optimizers.get("model").step(trainable, manager);
     return losses("loss", loss, outcome);
-  }
-
-  /** Symmetric InfoNCE: mean of cross-entropy over rows and over columns, targets on the diagonal. */
-  static NDArray contrastiveLoss(NDArray logitsPerText, NDManager manager) {
-    int batch = Math.toIntExact(logitsPerText.getShape().get(0));
-    NDArray eye = manager.eye(batch);
-    NDArray rows = logitsPerText.logSoftmax(1).mul(eye).sum().div(-batch);
-    NDArray columns = logitsPerText.logSoftmax(0).mul(eye).sum().div(-batch);
-    return rows.add(columns).div(2f);
   }
 
   private Map<String, Float> textToImageStep(int[] indices, NDManager manager) {
@@ -181,13 +176,10 @@ public final class StageSession implements AutoCloseable {
     NDArray x0 = data.imagesSigned(indices, manager);
     NDArray noise = manager.randomNormal(x0.getShape());
     int[] timesteps = timesteps(indices.length, manager);
-    NDArray noisy = schedule.addNoise(x0, noise, timesteps);
     NDArray loss;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       FusedCondition condition = model.fusion().dropConditions(store, caption);
-      NDArray predicted =
-          model.unet().predictNoise(store, noisy, manager.create(timesteps), condition.tokens(), condition.mask(), true);
-      loss = NoiseReconstructionLoss.compute(predicted, noise);
+      loss = objective.loss(store, model.unet(), x0, timesteps, noise, condition.tokens(), condition.mask(), true);
       collector.backward(loss);
     }
     AdamW.Outcome outcome = optimizers.get("model").step(trainable, manager);
@@ -219,7 +211,7 @@ public final class StageSession implements AutoCloseable {
       NDArray logits = discriminate(real, fake);
       generatorLoss = GanLoss.generatorLoss(logits.get(new NDIndex("{}:", batch)));
       align = config.alignmentLoss().compute(fake, real);
-      total = generatorLoss.mul((float) config.adversarialWeight()).add(align.total());
+      total = generatorLoss.mul(Managed.scalar(generatorLoss, (float) config.adversarialWeight())).add(align.total());
       collector.backward(total);
     }
     AdamW.Outcome outcome = optimizers.get("model").step(trainable, manager);
@@ -242,7 +234,6 @@ public final class StageSession implements AutoCloseable {
     NDArray x0 = data.imagesSigned(indices, manager);
     NDArray noise = manager.randomNormal(x0.getShape());
     int[] timesteps = timesteps(indices.length, manager);
-    NDArray noisy = schedule.addNoise(x0, noise, timesteps);
     FineTuningLoss.Terms terms;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       GraphEncoding encoding = encodeGraphs(indices, manager);
@@ -251,9 +242,9 @@ public final class StageSession implements AutoCloseable {
               ? new ConditionInput(prompt.tokens(), prompt.mask(), encoding.global(), encoding.objectTokens(), encoding.objectMask())
               : ConditionInput.of(prompt.tokens(), prompt.mask(), encoding.global());
       FusedCondition condition = model.fusion().fuse(store, input, true);
-      NDArray predicted =
-          model.unet().predictNoise(store, noisy, manager.create(timesteps), condition.tokens(), condition.mask(), true);
-      terms = config.fineTuningLoss().compute(predicted, noise, encoding.global(), real);
+      NDArray reconstruction =
+          objective.loss(store, model.unet(), x0, timesteps, noise, condition.tokens(), condition.mask(), true);
+      terms = config.fineTuningLoss().combine(reconstruction, config.alignmentLoss().compute(encoding.global(), real));
       collector.backward(terms.total());
     }
     AdamW.Outcome outcome = optimizers.get("model").step(trainable, manager);

@@ -1,0 +1,6 @@
+/**
+ * The conditioning sequence {@code S_cond}: CLIP text tokens of the object-label prompt fused with
+ * graph tokens from a learned projection (append, interleave, append with per-object tokens, or
+ * text only), the null condition and condition dropout for classifier-free guidance.
+ */
+package io.graphpaint.model.fusion;

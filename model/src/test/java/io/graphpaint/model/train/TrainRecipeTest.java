@@ -1,0 +1,67 @@
+package io.graphpaint.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import io.graphpaint.model.data.ShapesConfig;
+import io.graphpaint.model.data.ShapesDatasets;
+import io.graphpaint.model.sampling.SamplingOptions;
+import io.graphpaint.model.sampling.SamplingProgress;
+import io.graphpaint.model.sampling.SamplingRequest;
+import io.graphpaint.model.sampling.SceneGraphPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainRecipeTest {
+
+  /** Thrown by a listener to cut a run short, as a kill would. */
+  private static final class Interrupted extends RuntimeException {}
+
+  @Test
+  void runsAllStagesAndContinuesAfterAnInterruption(@TempDir Path dataset, @TempDir Path run) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    // steps per stage: 2000, 12000, 2000, 12000 times 1/2000 -> 1, 6, 1, 6; checkpoints every 2
+    String[] args = {
+      "--dataset", dataset.toString(), "--run", run.toString(), "--steps-scale", "0.0005",
+      "--checkpoint-every", "2", "--size", "tiny", "--text-length", "32", "--seed", "5"
+    };
+    TrainRecipe.Options options = TrainRecipe.Options.parse(args);
+    List<String> firstRun = new ArrayList<>();
+    ProgressListener killAtFineTuningStep3 = progress -> {
+      firstRun.add(progress.stage() + "@" + progress.step());
+      if (progress.stage().equals(StageKind.FINE_TUNING.id()) && progress.step() == 3) {
+        throw new Interrupted();
+      }
+    };
+    assertThatThrownBy(() -> new TrainRecipe(options, List.of(killAtFineTuningStep3)).run()).isInstanceOf(Interrupted.class);
+    assertThat(firstRun).contains("0a-clip@1", "0b-text-to-image@6", "1-alignment@1", "2-fine-tuning@3");
+    assertThat(run.resolve("model")).doesNotExist();
+
+    List<String> secondRun = new ArrayList<>();
+    Path model = new TrainRecipe(options, List.of(p -> secondRun.add(p.stage() + "@" + p.step()))).run();
+    // finished stages are not repeated; stage 2 continues after its checkpoint at step 2
+    assertThat(secondRun).containsExactly("2-fine-tuning@3", "2-fine-tuning@4", "2-fine-tuning@5", "2-fine-tuning@6");
+    assertThat(Files.readString(model.resolve("metrics.json"))).contains("0a-clip", "2-fine-tuning", "millisPerStep");
+    try (NDManager manager = NDManager.newBaseManager();
+        SceneGraphPipeline pipeline = SceneGraphPipeline.load(model, manager)) {
+      var graph = io.graphpaint.model.data.SceneGraph.of(
+          List.of("red circle", "blue square"), List.of(new io.graphpaint.model.data.Relationship(0, "left of", 1)));
+      var images = pipeline.generate(List.of(new SamplingRequest(graph, 1, 1)), new SamplingOptions(2, 1.5, 0f, 1), SamplingProgress.NONE);
+      assertThat(images.get(0).png()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void optionsNameWhatIsWrong() {
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--run", "x")).hasMessageContaining("--dataset and --run are required");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--steps", "3"))
+        .hasMessageContaining("unknown option --steps");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--size", "huge"))
+        .hasMessageContaining("--size must be default or tiny");
+  }
+}
