@@ -127,6 +127,7 @@ public final class GenerationWorker implements AutoCloseable {
   private volatile boolean assigned;
   private volatile long generationDeadlineNanos = Long.MAX_VALUE;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   private KafkaConsumer<byte[], byte[]> consumer;
   private KafkaProducer<byte[], byte[]> producer;
@@ -175,8 +176,13 @@ public final class GenerationWorker implements AutoCloseable {
             models.onPublished(published);
           }
         });
-    List<ModelPublished> history = modelFollower.catchUp(Duration.ofSeconds(30));
-    models.start(history, config.modelDefaultDir(), config.modelDefaultVersion());
+    try {
+      List<ModelPublished> history = modelFollower.catchUp(Duration.ofSeconds(30));
+      models.start(history, config.modelDefaultDir(), config.modelDefaultVersion());
+    } catch (RuntimeException e) {
+      closeFollowersAndModels();
+      throw e;
+    }
     if (config.modelFollow()) {
       modelFollower.start("graphpaint-models-" + workerId);
     }
@@ -242,7 +248,10 @@ public final class GenerationWorker implements AutoCloseable {
     try {
       consumer.subscribe(List.of(Topic.REQUESTS.topicName()), new Rebalance());
       while (!halted) {
-        if (stopping && !generationThread.isAlive() && queueIsSettled()) {
+        if (stopping && !generationThread.isAlive()) {
+          // nothing more will finish: commit the last outcomes, hand the rest back on close
+          collectFinished();
+          commitCompleteUnits();
           break;
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
@@ -264,13 +273,6 @@ public final class GenerationWorker implements AutoCloseable {
       closeClients();
       stopped.countDown();
     }
-  }
-
-  /** While stopping: nothing more will finish (the generation thread is done). */
-  private boolean queueIsSettled() {
-    collectFinished();
-    commitCompleteUnits();
-    return true;
   }
 
   private void accept(ConsumerRecords<byte[], byte[]> records) {
@@ -571,6 +573,10 @@ public final class GenerationWorker implements AutoCloseable {
       LOG.info("Batch of {} requests handed back: {}", batch.size(), e.getMessage());
       return;
     } catch (RuntimeException e) {
+      if (halted || (stopping && System.nanoTime() > generationDeadlineNanos)) {
+        LOG.info("Batch of {} requests handed back: worker stopping ({})", batch.size(), e.toString());
+        return;
+      }
       LOG.error("Batch of {} requests failed on model {}", batch.size(), model, e);
       for (WorkItem item : batch) {
         finish(item, failure(item.request, FailureCode.INTERNAL, "generation failed on model " + model + ": " + e,
@@ -616,7 +622,7 @@ public final class GenerationWorker implements AutoCloseable {
           LOG.debug("Progress event of {} not sent: {}", requestId, error.toString());
         }
       });
-    } catch (KafkaException e) {
+    } catch (RuntimeException e) { // KafkaException, or the producer closed by a halt
       LOG.debug("Progress event of {} not sent: {}", requestId, e.toString());
     }
   }
@@ -683,7 +689,7 @@ public final class GenerationWorker implements AutoCloseable {
    */
   public void shutdown() {
     if (!shutdownRequested.compareAndSet(false, true)) {
-      awaitStopped();
+      awaitClosed();
       return;
     }
     generationDeadlineNanos = System.nanoTime() + config.shutdownTimeout().toNanos();
@@ -700,14 +706,28 @@ public final class GenerationWorker implements AutoCloseable {
    * group, open transactions are left to time out. For tests of failure handling.
    */
   public void halt() {
+    if (!shutdownRequested.compareAndSet(false, true)) {
+      halted = true; // a graceful stop is under way: cut it short
+      awaitClosed();
+      return;
+    }
     halted = true;
-    shutdownRequested.set(true);
     if (started.get()) {
       consumer.wakeup();
       joinQuietly(generationThread, Duration.ofSeconds(30));
       awaitStopped();
     }
     closeFollowersAndModels();
+  }
+
+  private void awaitClosed() {
+    try {
+      if (!closed.await(config.shutdownTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("Worker {} did not close in time", workerId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void awaitStopped() {
@@ -737,10 +757,14 @@ public final class GenerationWorker implements AutoCloseable {
       consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(10)));
     }
-    progressProducer.close(halted ? Duration.ZERO : Duration.ofSeconds(5));
   }
 
   private synchronized void closeFollowersAndModels() {
+    if (progressProducer != null) {
+      // closed only now: the generation thread, which sends progress, has ended
+      progressProducer.close(halted ? Duration.ZERO : Duration.ofSeconds(5));
+      progressProducer = null;
+    }
     if (modelFollower != null) {
       modelFollower.close();
       modelFollower = null;
@@ -750,6 +774,7 @@ public final class GenerationWorker implements AutoCloseable {
       cancellationFollower = null;
     }
     models.close();
+    closed.countDown();
     LOG.info("Worker {} stopped", workerId);
   }
 

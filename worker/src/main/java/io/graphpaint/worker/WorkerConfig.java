@@ -64,6 +64,8 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String STORE_RETRY_MAX_MS = PREFIX + "store.retry.max.ms";
   public static final String HTTP_PORT = PREFIX + "http.port";
   public static final String SHUTDOWN_TIMEOUT_MS = PREFIX + "shutdown.timeout.ms";
+  public static final String TOPICS_CREATE = PREFIX + "topics.create";
+  public static final String TOPICS_REPLICATION_FACTOR = PREFIX + "topics.replication.factor";
 
   private static final Pattern DEVICE_PATTERN = Pattern.compile("auto|cpu|gpu(:\\d{1,2})?");
 
@@ -135,7 +137,11 @@ public final class WorkerConfig extends AbstractConfig {
       .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,
           "Port of /health, /ready and /metrics; 0 picks a free port, -1 turns the server off.")
       .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.LOW,
-          "How long a graceful shutdown waits for the running batch before handing its requests back.");
+          "How long a graceful shutdown waits for the running batch before handing its requests back.")
+      .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.LOW,
+          "Create missing graphpaint topics at start (existing topics are left alone).")
+      .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 16), Importance.LOW,
+          "Replication factor of topics the worker creates (3 in production).");
 
   private final Map<String, Object> kafkaPassthrough;
 
@@ -163,8 +169,9 @@ public final class WorkerConfig extends AbstractConfig {
     Map<String, String> asText = new HashMap<>();
     merged.forEach((key, value) -> asText.put(key, value == null ? null : value.toString()));
     for (ConfigValue value : DEFINITION.validate(asText)) {
-      for (String message : value.errorMessages()) {
-        problems.add(message);
+      if (!value.errorMessages().isEmpty()) {
+        // the first message says what is wrong; a value that did not parse also fails later checks
+        problems.add(value.errorMessages().get(0));
       }
     }
     if (!problems.isEmpty()) {
@@ -302,6 +309,14 @@ public final class WorkerConfig extends AbstractConfig {
 
   public Duration shutdownTimeout() {
     return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS));
+  }
+
+  public boolean createTopics() {
+    return getBoolean(TOPICS_CREATE);
+  }
+
+  public short topicReplicationFactor() {
+    return getShort(TOPICS_REPLICATION_FACTOR);
   }
 
   /** Settings without secrets: pass-through Kafka values are shown as keys only. */

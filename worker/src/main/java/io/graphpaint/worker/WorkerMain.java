@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -60,16 +59,16 @@ public final class WorkerMain {
         SchemaRegistryClient registry = SchemaRegistryClient.create(config.schemaRegistryUrl());
         ArtifactModelLoader loader = new ArtifactModelLoader(store, cacheDir, DeviceSelection.parse(config.device()))) {
       store.ensureBuckets();
-      try (Admin admin = Admin.create(config.kafkaClientSettings())) {
-        new TopicAdmin(admin, TopicAdmin.Settings.singleBroker()).ensureAllTopics();
+      if (config.createTopics()) {
+        try (Admin admin = Admin.create(config.kafkaClientSettings())) {
+          new TopicAdmin(admin, TopicAdmin.Settings.singleBroker().withReplicationFactor(config.topicReplicationFactor()))
+              .ensureAllTopics();
+        }
       }
       ModelManager models = new ModelManager(config.modelName(), config.modelCacheSize(), loader, metrics);
       GenerationWorker worker = new GenerationWorker(config, store, registry, models, metrics);
-      CountDownLatch done = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        worker.shutdown();
-        done.countDown();
-      }, "graphpaint-worker-shutdown"));
+      // SIGTERM / SIGINT: stop polling, finish or hand back the running batch, commit, leave the group
+      Runtime.getRuntime().addShutdownHook(new Thread(worker::shutdown, "graphpaint-worker-shutdown"));
       worker.start();
       try (HealthServer http = config.httpPort() < 0 ? null : new HealthServer(config.httpPort(), worker::isReady,
           () -> "model " + (models.isLoaded() ? models.current() : "none") + ", assigned " + worker.isAssigned(), meters)) {
@@ -79,7 +78,7 @@ public final class WorkerMain {
         while (worker.isRunning()) {
           Thread.sleep(500);
         }
-        done.await();
+        worker.shutdown(); // returns once closed, whoever started the shutdown
       }
     }
   }

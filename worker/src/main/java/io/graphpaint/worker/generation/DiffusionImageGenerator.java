@@ -1,42 +1,30 @@
 package io.graphpaint.worker.generation;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
-import io.graphpaint.model.clip.TokenizedText;
-import io.graphpaint.model.data.SceneGraph;
-import io.graphpaint.model.diffusion.DdimSampler;
-import io.graphpaint.model.diffusion.DdimScheduler;
-import io.graphpaint.model.diffusion.ImageEncoding;
-import io.graphpaint.model.diffusion.SamplingRequest;
-import io.graphpaint.model.fusion.ConditionInput;
-import io.graphpaint.model.fusion.FusedCondition;
-import io.graphpaint.model.fusion.LabelPrompt;
-import io.graphpaint.model.graph.GraphBatch;
-import io.graphpaint.model.graph.GraphBatcher;
-import io.graphpaint.model.graph.GraphEncoding;
+import io.graphpaint.model.sampling.GeneratedImage;
+import io.graphpaint.model.sampling.SamplingOptions;
+import io.graphpaint.model.sampling.SamplingRequest;
+import io.graphpaint.model.sampling.SceneGraphPipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The paper's sampling path over a loaded {@link GraphPaintModel}: per image, the CLIP text tokens
- * of the object-label prompt and the graph encoder's vectors are fused into {@code S_cond}; DDIM
- * with classifier-free guidance (the fusion's learned null condition as the unconditional branch)
- * denoises one batch of all images; the result is quantised to 8-bit PNG.
+ * {@link ImageGenerator} over the model's {@link SceneGraphPipeline}: S_cond from the CLIP text
+ * tokens of the label prompt and the graph tokens, DDIM with classifier-free guidance, one seeded
+ * noise generator per image, PNG out. All images of the call sample as one UNet batch.
  *
- * <p>Every call runs in its own sub-manager of the model's manager, closed before returning, so
- * native memory stays flat over any number of batches.
+ * <p>The pipeline reports steps, not phases, so the condition-building time is estimated: the
+ * time to the first step minus the mean duration of the later steps.
  */
 public final class DiffusionImageGenerator implements ImageGenerator {
 
   private final GraphPaintModel model;
-  private final DdimScheduler scheduler;
+  private final SceneGraphPipeline pipeline;
 
   public DiffusionImageGenerator(GraphPaintModel model) {
     this.model = Objects.requireNonNull(model, "model");
-    this.scheduler = new DdimScheduler(model.config().noiseSchedule());
+    this.pipeline = new SceneGraphPipeline(model);
   }
 
   @Override
@@ -49,57 +37,35 @@ public final class DiffusionImageGenerator implements ImageGenerator {
       throw new IllegalArgumentException(
           "size " + settings.size() + " differs from the model's resolution " + resolution);
     }
-    // one row per image: its job's graph and prompt, its own seed
-    List<SceneGraph> graphs = new ArrayList<>();
-    List<String> prompts = new ArrayList<>();
-    List<Long> seedList = new ArrayList<>();
+    List<SamplingRequest> requests = new ArrayList<>(jobs.size());
+    int images = 0;
     for (GenerationJob job : jobs) {
-      String prompt = LabelPrompt.of(job.graph());
-      for (int n = 0; n < job.numImages(); n++) {
-        graphs.add(job.graph());
-        prompts.add(prompt);
-        seedList.add(job.seed(n));
-      }
+      requests.add(new SamplingRequest(job.graph(), job.firstSeed(), job.numImages()));
+      images += job.numImages();
     }
-    long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
-    int rows = seeds.length;
+    SamplingOptions options = new SamplingOptions(settings.steps(), settings.guidanceScale(),
+        model.config().sampling().eta(), Math.min(64, images));
     StepListener progress = listener == null ? StepListener.NONE : listener;
-
-    try (NDManager call = model.manager().newSubManager()) {
-      ParameterStore store = new ParameterStore(call, false);
-      long encodeStart = System.nanoTime();
-      TokenizedText tokens = model.tokenizer().encode(prompts);
-      NDArray textMask = tokens.attentionMask(call);
-      NDArray text = model.clip().encodeText(store, tokens.inputIds(call), textMask, false).lastHiddenState(); // (B, L, Dt)
-      GraphBatch graphBatch = GraphBatcher.batch(graphs, model.vocabulary(), call);
-      GraphEncoding encoding = model.graphEncoder().encode(store, graphBatch, false);
-      ConditionInput input = model.config().fusion().mode().usesLocalTokens()
-          ? new ConditionInput(text, textMask, encoding.global(), encoding.objectTokens(), encoding.objectMask())
-          : ConditionInput.of(text, textMask, encoding.global());
-      FusedCondition condition = model.fusion().fuseWithoutDropout(store, input); // (B, L', Dt)
-      SamplingRequest request;
-      if (settings.guidanceScale() == 1f) {
-        request = SamplingRequest.conditional(seeds, condition.tokens(), condition.mask(), settings.steps(), resolution);
-      } else {
-        FusedCondition empty = model.fusion().nullCondition(store, call, rows, condition.length());
-        request = SamplingRequest.guided(seeds, condition.tokens(), condition.mask(), empty.tokens(), empty.mask(),
-            settings.guidanceScale(), settings.steps(), resolution);
+    long start = System.nanoTime();
+    long[] firstStepAt = {0};
+    List<GeneratedImage> generated = pipeline.generate(requests, options, (step, total, batch, batches) -> {
+      if (batch == 0 && step == 1) {
+        firstStepAt[0] = System.nanoTime();
       }
-      long encodeNanos = System.nanoTime() - encodeStart;
-
-      long sampleStart = System.nanoTime();
-      DdimSampler sampler = new DdimSampler(model.unet(), store, scheduler);
-      NDArray images = sampler.sample(request, call, (step, total, timestep) -> progress.onStep(step, total));
-      List<byte[]> pngs = ImageEncoding.toPngs(images); // (B, 3, H, W) in [-1, 1]
-      long sampleNanos = System.nanoTime() - sampleStart;
-
-      List<List<byte[]>> perJob = new ArrayList<>(jobs.size());
-      int row = 0;
-      for (GenerationJob job : jobs) {
-        perJob.add(List.copyOf(pngs.subList(row, row + job.numImages())));
-        row += job.numImages();
-      }
-      return new GeneratedBatch(perJob, encodeNanos, sampleNanos);
+      progress.onStep(batch * total + step, batches * total);
+    });
+    long end = System.nanoTime();
+    int totalSteps = settings.steps() * ((images + options.maxBatch() - 1) / options.maxBatch());
+    long afterFirst = end - firstStepAt[0];
+    long meanStep = totalSteps > 1 ? afterFirst / (totalSteps - 1) : 0;
+    long encodeNanos = Math.max(0, firstStepAt[0] - start - meanStep);
+    List<List<byte[]>> perJob = new ArrayList<>(jobs.size());
+    for (GenerationJob job : jobs) {
+      perJob.add(new ArrayList<>(job.numImages()));
     }
+    for (GeneratedImage image : generated) {
+      perJob.get(image.request()).add(image.png()); // pipeline order: request, then image number
+    }
+    return new GeneratedBatch(perJob, encodeNanos, end - start - encodeNanos);
   }
 }

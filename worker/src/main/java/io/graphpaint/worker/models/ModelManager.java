@@ -217,15 +217,6 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
-  /** Waits until background loads queued so far have finished (tests, shutdown). */
-  public void awaitBackgroundLoads(long timeoutMs) throws InterruptedException {
-    background.submit(() -> {}).isDone();
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (loading.get() != null && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-  }
-
   @Override
   public void close() {
     background.shutdownNow();
