@@ -19,7 +19,7 @@ import io.graphpaint.model.train.ProgressListener;
 import io.graphpaint.model.train.StageCheckpoints;
 import io.graphpaint.model.train.StageConfig;
 import io.graphpaint.model.train.StageKind;
-import io.graphpaint.model.train.StageSession;
+import io.graphpaint.model.train.StageTrainer;
 import io.graphpaint.model.train.TrainingConfig;
 import io.graphpaint.model.train.TrainingData;
 import io.graphpaint.model.train.TrainingLoop;
@@ -288,7 +288,7 @@ public final class TrainingJob {
               remaining(p, kind, alignmentSteps), p.millisPerStep());
         }
       };
-      try (StageSession session = new StageSession(kind, model, data, config, manager)) {
+      try (StageTrainer session = new StageTrainer(kind, model, data, config, manager)) {
         TrainingLoop.Result result = session.loop(checkpoints, List.of(report)).run(manager, steps, stop);
         if (cancel.getAsBoolean()) {
           throw new Cancelled("job " + remote.job() + " stopped at " + kind.id() + " step " + result.lastStep());

@@ -40,7 +40,7 @@ class StopSignalTest {
       AtomicLong steps = new AtomicLong();
       try (NDManager manager = NDManager.newBaseManager();
           GraphPaintModel model = WORLD.model(manager);
-          StageSession session = new StageSession(StageKind.ALIGNMENT, model, WORLD.data, config(), manager)) {
+          StageTrainer session = new StageTrainer(StageKind.ALIGNMENT, model, WORLD.data, config(), manager)) {
         StageCheckpoints checkpoints = new StageCheckpoints(directory, 2, (stage, step, dir) -> saved.add(step));
         TrainingLoop.Result result = session.loop(checkpoints, List.of(p -> steps.set(p.step())))
             .run(manager, Long.MAX_VALUE, () -> steps.get() >= stopAfter);
