@@ -19,7 +19,7 @@ import io.graphpaint.model.train.ProgressListener;
 import io.graphpaint.model.train.StageCheckpoints;
 import io.graphpaint.model.train.StageConfig;
 import io.graphpaint.model.train.StageKind;
-import io.graphpaint.model.train.StageSession;
+import io.graphpaint.model.train.StageTrainer;
 import io.graphpaint.model.train.TrainingConfig;
 import io.graphpaint.model.train.TrainingData;
 import io.graphpaint.model.train.TrainingLoop;
@@ -88,6 +88,12 @@ public final class TrainingJob {
     }
   }
 
+  /**
+   * DJL's PyTorch engine allows one open GradientCollector per process, so training jobs of
+   * several workers in one JVM (tests, benchmarks) take turns; one worker per JVM never waits.
+   */
+  private static final java.util.concurrent.locks.ReentrantLock GRADIENTS = new java.util.concurrent.locks.ReentrantLock();
+
   private final ObjectStore store;
   private final JobSettings settings;
   private final Path workRoot;
@@ -125,7 +131,13 @@ public final class TrainingJob {
         GraphPaintModel training = model == null ? baseModel : model;
         ModelEvaluator evaluator = new ModelEvaluator(settings);
         Map<String, Double> baseline = baseline(remote, training, dataset, evaluator, listener);
-        Progress progress = train(training, dataset, remote, work, listener, cancel, manager);
+        Progress progress;
+        acquireGradients(cancel, remote.job());
+        try {
+          progress = train(training, dataset, remote, work, listener, cancel, manager);
+        } finally {
+          GRADIENTS.unlock();
+        }
         listener.progress("evaluate", 0, 1, Map.of(), Duration.ZERO, 0);
         Map<String, Double> metrics = new LinkedHashMap<>(evaluator.evaluate(training, dataset.validation()));
         PromotionGate.Decision decision = settings.gate().decide(metrics, baseline);
@@ -137,7 +149,12 @@ public final class TrainingJob {
         metrics.put("training_seconds", progress.trainingMillis / 1000.0);
         metrics.put("budget_exhausted", progress.budgetExhausted ? 1.0 : 0.0);
         metrics.put("vocabulary_added", (double) dataset.addedLabels().size());
-        progress.finalLosses.forEach((name, value) -> metrics.put("loss_" + name, value));
+        metrics.put("skipped_steps", (double) progress.skippedSteps);
+        progress.finalLosses.forEach((name, value) -> {
+          if (Double.isFinite(value) && !name.equals("gradNorm")) {
+            metrics.put("loss_" + name, value);
+          }
+        });
         Path directory = work.resolve("model");
         Map<String, Object> recorded = new LinkedHashMap<>(metrics);
         recorded.put("promoted", decision.promote());
@@ -153,6 +170,19 @@ public final class TrainingJob {
       }
     } finally {
       deleteRecursively(work);
+    }
+  }
+
+  private static void acquireGradients(BooleanSupplier cancel, String job) {
+    try {
+      while (!GRADIENTS.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (cancel.getAsBoolean()) {
+          throw new Cancelled("job " + job + " stopped before it began training");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Cancelled("job " + job + " interrupted before it began training");
     }
   }
 
@@ -202,6 +232,7 @@ public final class TrainingJob {
     long resumedFrom;
     long trainingMillis;
     boolean budgetExhausted;
+    long skippedSteps;
     Map<String, Double> finalLosses = new LinkedHashMap<>();
   }
 
@@ -220,6 +251,7 @@ public final class TrainingJob {
     long started = System.nanoTime();
     java.util.function.LongSupplier trainingMillis = () -> previousMillis + (System.nanoTime() - started) / 1_000_000;
     boolean resumeInFineTuning = found.isPresent() && found.get().stage().equals(StageKind.FINE_TUNING.id());
+    long stageOneDone = resumeInFineTuning ? alignmentSteps : 0;
     progress.resumedFrom = found.map(RemoteCheckpoints.Found::globalStep).orElse(0L);
     if (found.isPresent()) {
       LOG.info("Job {}: resuming from checkpoint at step {} ({} step {})", remote.job(), found.get().globalStep(),
@@ -256,14 +288,19 @@ public final class TrainingJob {
               remaining(p, kind, alignmentSteps), p.millisPerStep());
         }
       };
-      try (StageSession session = new StageSession(kind, model, data, config, manager)) {
+      try (StageTrainer session = new StageTrainer(kind, model, data, config, manager)) {
         TrainingLoop.Result result = session.loop(checkpoints, List.of(report)).run(manager, steps, stop);
         if (cancel.getAsBoolean()) {
           throw new Cancelled("job " + remote.job() + " stopped at " + kind.id() + " step " + result.lastStep());
         }
         session.finish();
-        progress.stepsDone = offset + result.lastStep();
+        // a job resumed in stage 2 counts stage 1 as planned (its checkpoint does not say where a budget cut it)
+        progress.stepsDone = (kind == StageKind.ALIGNMENT ? 0 : stageOneDone) + result.lastStep();
+        if (kind == StageKind.ALIGNMENT) {
+          stageOneDone = result.lastStep();
+        }
         progress.budgetExhausted |= outOfTime[0] && result.lastStep() < steps;
+        progress.skippedSteps += result.skippedSteps();
         if (!result.losses().isEmpty()) {
           progress.finalLosses = meanOfLast(result.losses(), 10);
         }
@@ -279,6 +316,11 @@ public final class TrainingJob {
   }
 
   private TrainingConfig trainingConfig() {
+    return trainingConfig(settings);
+  }
+
+  /** Stages 0a and 0b off; stages 1 and 2 with the job's budget split, batch, learning rate and EMA. */
+  static TrainingConfig trainingConfig(JobSettings settings) {
     OptimizerConfig optimizer = OptimizerConfig.adam(settings.learningRate())
         .withWarmupSteps(Math.min(100, settings.maxSteps() / 10));
     int fineTuning = settings.fineTuningSteps();

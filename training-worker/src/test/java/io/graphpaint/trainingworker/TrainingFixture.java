@@ -12,11 +12,11 @@ import io.graphpaint.events.UnknownLabelPolicy;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
-import io.graphpaint.model.checkpoint.WordLevelTokenizerJson;
 import io.graphpaint.model.data.ShapesConfig;
 import io.graphpaint.model.data.ShapesDatasets;
 import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.model.data.Vocabulary;
+import io.graphpaint.model.train.WordTokenizer;
 import io.graphpaint.schemas.Topic;
 import io.graphpaint.schemas.admin.TopicAdmin;
 import io.graphpaint.schemas.registry.SchemaRegistryClient;
@@ -102,12 +102,11 @@ final class TrainingFixture implements AutoCloseable {
     List<String> texts = new ArrayList<>(ShapesWorld.labels());
     texts.addAll(vocabulary.predicates());
     texts.add("a");
-    List<String> words = WordLevelTokenizerJson.wordsOf(texts);
-    byte[] tokenizer = WordLevelTokenizerJson.build(words, TEXT_LENGTH).getBytes(StandardCharsets.UTF_8);
+    WordTokenizer tokenizer = WordTokenizer.of(texts, TEXT_LENGTH);
     Engine.getInstance().setRandomSeed(7);
     try (NDManager manager = NDManager.newBaseManager();
-        GraphPaintModel model = GraphPaintModel.create(ModelConfig.tiny(vocabulary, words.size(), TEXT_LENGTH, 32),
-            vocabulary, tokenizer, manager)) {
+        GraphPaintModel model = GraphPaintModel.create(ModelConfig.tiny(vocabulary, tokenizer.ids(), 32),
+            vocabulary, tokenizer.json(), manager)) {
       ModelDirectory.save(model, directory, null, Map.of());
     }
   }

@@ -1,6 +1,7 @@
 package io.graphpaint.model.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -27,6 +28,7 @@ public final class DdimSampler {
   private final ConditionalUNet unet;
   private final ParameterStore parameterStore;
   private final DdimScheduler scheduler;
+  private boolean batchInvariant = true;
 
   /**
    * @param unet an initialized UNet
@@ -41,6 +43,19 @@ public final class DdimSampler {
 
   public DdimScheduler scheduler() {
     return scheduler;
+  }
+
+  /**
+   * Whether each image is denoised on its own (default true: results independent of the batch;
+   * false: one UNet call for the whole batch, faster).
+   */
+  public DdimSampler withBatchInvariance(boolean invariant) {
+    this.batchInvariant = invariant;
+    return this;
+  }
+
+  public boolean batchInvariant() {
+    return batchInvariant;
   }
 
   /**
@@ -76,6 +91,8 @@ public final class DdimSampler {
       NDArray x = work.create(gaussian(generators, pixels), imageShape);
       // Condition of the (possibly doubled) batch, built once: (B or 2B, L, C_cond)
       NDList condition = conditionBatch(request, work, guided);
+      // Per image: rows i (and B + i for the unconditional half) of the condition batch.
+      NDList[] perImage = batchInvariant && batch > 1 ? splitPerImage(condition, batch, guided) : null;
       for (int i = 0; i < timesteps.length; i++) {
         int t = timesteps[i];
         DdimStepCoefficients coefficients =
@@ -84,7 +101,17 @@ public final class DdimSampler {
         float[] stepNoise = coefficients.sigma() > 0 ? gaussian(generators, pixels) : null;
         try (NDManager stepScope = work.newSubManager()) {
           x.attach(stepScope);
-          NDArray epsilon = predictGuidedNoise(x, t, condition, request, guided, stepScope);
+          NDArray epsilon;
+          if (perImage == null) {
+            epsilon = predictGuidedNoise(x, t, condition, batch, request, guided, stepScope);
+          } else {
+            NDList parts = new NDList(batch);
+            for (int image = 0; image < batch; image++) {
+              NDArray xi = x.get(image + ":" + (image + 1));
+              parts.add(predictGuidedNoise(xi, t, perImage[image], 1, request, guided, stepScope));
+            }
+            epsilon = NDArrays.concat(parts, 0);
+          }
           NDArray noise = stepNoise == null ? null : stepScope.create(stepNoise, imageShape);
           NDArray next = scheduler.step(epsilon, x, coefficients, noise);
           next.attach(work);
@@ -103,10 +130,10 @@ public final class DdimSampler {
       NDArray x,
       int timestep,
       NDList condition,
+      int batch,
       SamplingRequest request,
       boolean guided,
       NDManager scope) {
-    int batch = request.batchSize();
     NDArray input = guided ? x.concat(x, 0) : x;
     int rows = guided ? 2 * batch : batch;
     int[] t = new int[rows];
@@ -145,6 +172,22 @@ public final class DdimSampler {
     NDArray both = cond.get(0).concat(uncond.get(0), 0);
     NDArray bothMasks = cond.get(1).concat(uncond.get(1), 0);
     return new NDList(both, bothMasks);
+  }
+
+  private static NDList[] splitPerImage(NDList condition, int batch, boolean guided) {
+    NDList[] out = new NDList[batch];
+    for (int i = 0; i < batch; i++) {
+      NDList rows = new NDList(2);
+      for (NDArray array : condition) {
+        NDArray row = array.get(i + ":" + (i + 1));
+        if (guided) {
+          row = row.concat(array.get((batch + i) + ":" + (batch + i + 1)), 0);
+        }
+        rows.add(row);
+      }
+      out[i] = rows;
+    }
+    return out;
   }
 
   private static NDArray maskOrOnes(NDArray mask, NDArray sequence, NDManager work) {

@@ -118,11 +118,16 @@ public final class UNetBench {
             trainer.guard().skippedSteps());
       }
 
-      // sampling with guidance (doubled batch)
+      // sampling with guidance (doubled batch); batch 8 both image by image (batch-invariant,
+      // the default) and as one UNet call per step
       DdimSampler sampler =
           new DdimSampler(unet, ps, new DdimScheduler(NoiseScheduleConfig.defaults()));
       double perImageBatch1 = 0;
-      for (int images : new int[] {1, 8}) {
+      int[][] runs = {{1, 1}, {8, 1}, {8, 0}};
+      for (int[] run : runs) {
+        int images = run[0];
+        boolean invariant = run[1] == 1;
+        sampler.withBatchInvariance(invariant);
         double best = Double.MAX_VALUE;
         for (int trial = 0; trial < Math.max(1, trials - 1); trial++) {
           try (NDManager scope = manager.newSubManager()) {
@@ -145,8 +150,10 @@ public final class UNetBench {
         }
         System.out.printf(
             Locale.ROOT,
-            "sample %d image(s), %d DDIM steps, guided: %.2f s, %.3f images/s%s%n",
-            images, samplingSteps, best, imagesPerSecond,
+            "sample %d image(s)%s, %d DDIM steps, guided: %.2f s, %.3f images/s%s%n",
+            images,
+            images == 1 ? "" : invariant ? " image by image" : " as one batch",
+            samplingSteps, best, imagesPerSecond,
             images == 1 ? "" : String.format(Locale.ROOT, " (%.2fx batch 1)", imagesPerSecond / perImageBatch1));
       }
     }
