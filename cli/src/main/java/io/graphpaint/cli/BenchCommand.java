@@ -3,6 +3,7 @@ package io.graphpaint.cli;
 import io.graphpaint.devstack.EmbeddedS3;
 import io.graphpaint.devstack.EmbeddedSchemaRegistry;
 import io.graphpaint.model.clip.ClipBenchmark;
+import io.graphpaint.model.diffusion.bench.UNetBench;
 import io.graphpaint.model.eval.AnalyzerBenchmark;
 import io.graphpaint.model.graph.GraphEncoderBenchmark;
 import io.graphpaint.model.train.StageBenchmark;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
         BenchCommand.GraphEncoder.class,
         BenchCommand.Clip.class,
         BenchCommand.Training.class,
+        BenchCommand.UNet.class,
     })
 final class BenchCommand implements Runnable {
 
@@ -43,7 +45,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip or training");
+        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip, training or unet");
   }
 
   @Command(name = "serde", mixinStandardHelpOptions = true,
@@ -181,6 +183,26 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       StageBenchmark.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+
+  @Command(name = "unet", mixinStandardHelpOptions = true,
+      description = "UNet training ms/step, DDIM sampling images/s (batch 1 and 8) and achieved GFLOP/s against a "
+          + "1024^3 matmul in the same run (model.diffusion.bench.UNetBench). ARGS: key=value among trainSteps, batch, "
+          + "size, samplingSteps, conditionDim, conditionLength, trials.")
+  static final class UNet implements Callable<Integer> {
+    @Parameters(arity = "0..7", paramLabel = "ARGS", description = "key=value settings passed to the benchmark.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      for (String arg : args) {
+        if (!arg.matches("[A-Za-z]+=\\d+")) {
+          throw new CliException("unet benchmark arguments are key=number, got '" + arg + "'", 2, null);
+        }
+      }
+      UNetBench.main(args.toArray(String[]::new));
       return 0;
     }
   }
