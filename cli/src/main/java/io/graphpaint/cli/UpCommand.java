@@ -160,22 +160,23 @@ final class UpCommand implements Callable<Integer> {
         stack.startupMillis(DevStack.Part.S3), stack.s3().accessKey(), data.resolve(UpState.FILE));
     out.flush();
 
+    Endpoints endpoints = Endpoints.of(stack);
     int orchestratorPort = httpPort == 0 || anyPorts ? freePort() : httpPort;
     URI orchestratorUrl = URI.create("http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + orchestratorPort);
     ChildService orchestrator = startChild("orchestrator", "orchestrator",
-        orchestratorEnvironment(data, orchestratorPort, modelDir, modelPresent),
+        orchestratorEnvironment(endpoints, host, data, orchestratorPort, modelDir, modelPresent),
         List.of("-XX:+UseSerialGC", "-Xmx512m"), data, orchestratorUrl.resolve("/ready"));
     List<ChildService> workerServices = new ArrayList<>();
     if (modelPresent) {
       for (int n = 1; n <= workers; n++) {
         int healthPort = freePort();
-        workerServices.add(startChild("worker-" + n, "worker", workerEnvironment(data, n, healthPort, modelDir),
+        workerServices.add(startChild("worker-" + n, "worker", workerEnvironment(endpoints, device, data, n, healthPort, modelDir),
             List.of("-XX:+UseSerialGC", "-Xmx1g"), data, URI.create("http://127.0.0.1:" + healthPort + "/ready")));
       }
     }
     int trainingHealthPort = freePort();
     ChildService trainingWorker = startChild("training-worker", "training-worker",
-        trainingWorkerEnvironment(data, trainingHealthPort, modelDir, modelPresent),
+        trainingWorkerEnvironment(endpoints, data, trainingHealthPort, modelDir, modelPresent),
         List.of("-XX:+UseSerialGC", "-Xmx1g"), data, URI.create("http://127.0.0.1:" + trainingHealthPort + "/ready"));
     long orchestratorMillis = orchestrator.awaitReady(Duration.ofSeconds(180));
     out.printf("  %-16s %s  (ready in %d ms, log %s)%n", "orchestrator", orchestratorUrl, orchestratorMillis,
@@ -236,8 +237,9 @@ final class UpCommand implements Callable<Integer> {
   }
 
   /** The orchestrator's environment: the keys of OrchestratorConfig and ObjectStoreConfig. */
-  Map<String, String> orchestratorEnvironment(Path data, int port, Path modelDir, boolean modelPresent) {
-    Map<String, String> env = new LinkedHashMap<>(s3Environment());
+  static Map<String, String> orchestratorEnvironment(Endpoints stack, String host, Path data, int port, Path modelDir,
+      boolean modelPresent) {
+    Map<String, String> env = new LinkedHashMap<>(s3Environment(stack));
     env.put("GRAPHPAINT_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
     env.put("GRAPHPAINT_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl());
     env.put("GRAPHPAINT_HTTP_HOST", host);
@@ -251,8 +253,9 @@ final class UpCommand implements Callable<Integer> {
   }
 
   /** A worker's environment: the keys of WorkerConfig and ObjectStoreConfig. */
-  Map<String, String> workerEnvironment(Path data, int n, int healthPort, Path modelDir) {
-    Map<String, String> env = new LinkedHashMap<>(s3Environment());
+  static Map<String, String> workerEnvironment(Endpoints stack, String device, Path data, int n, int healthPort,
+      Path modelDir) {
+    Map<String, String> env = new LinkedHashMap<>(s3Environment(stack));
     env.put("GRAPHPAINT_WORKER_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
     env.put("GRAPHPAINT_WORKER_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl());
     env.put("GRAPHPAINT_WORKER_ID", "worker-" + n);
@@ -264,8 +267,9 @@ final class UpCommand implements Callable<Integer> {
   }
 
   /** The training worker's environment: the keys of TrainingWorkerConfig and ObjectStoreConfig. */
-  Map<String, String> trainingWorkerEnvironment(Path data, int healthPort, Path modelDir, boolean modelPresent) {
-    Map<String, String> env = new LinkedHashMap<>(s3Environment());
+  static Map<String, String> trainingWorkerEnvironment(Endpoints stack, Path data, int healthPort, Path modelDir,
+      boolean modelPresent) {
+    Map<String, String> env = new LinkedHashMap<>(s3Environment(stack));
     env.put("GRAPHPAINT_TRAINING_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
     env.put("GRAPHPAINT_TRAINING_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl());
     env.put("GRAPHPAINT_TRAINING_ID", "training-worker-1");
@@ -277,12 +281,21 @@ final class UpCommand implements Callable<Integer> {
     return env;
   }
 
-  private Map<String, String> s3Environment() {
+  /** Where the services find the infrastructure. */
+  record Endpoints(String bootstrapServers, String schemaRegistryUrl, String s3Endpoint, String s3AccessKey,
+      String s3SecretKey, String s3Region) {
+    static Endpoints of(DevStack stack) {
+      return new Endpoints(stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.s3Endpoint(),
+          stack.s3().accessKey(), stack.s3().secretKey(), stack.s3().region());
+    }
+  }
+
+  private static Map<String, String> s3Environment(Endpoints stack) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GRAPHPAINT_S3_ENDPOINT", stack.s3Endpoint());
-    env.put("GRAPHPAINT_S3_ACCESS_KEY", stack.s3().accessKey());
-    env.put("GRAPHPAINT_S3_SECRET_KEY", stack.s3().secretKey());
-    env.put("GRAPHPAINT_S3_REGION", stack.s3().region());
+    env.put("GRAPHPAINT_S3_ACCESS_KEY", stack.s3AccessKey());
+    env.put("GRAPHPAINT_S3_SECRET_KEY", stack.s3SecretKey());
+    env.put("GRAPHPAINT_S3_REGION", stack.s3Region());
     return env;
   }
 

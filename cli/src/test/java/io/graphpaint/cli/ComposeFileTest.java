@@ -79,6 +79,30 @@ class ComposeFileTest {
   }
 
   @Test
+  void upSetsOnlyDeclaredKeysToo() {
+    UpCommand.Endpoints endpoints = new UpCommand.Endpoints("127.0.0.1:9092", "http://127.0.0.1:8081/apis/ccompat/v7",
+        "http://127.0.0.1:9000", "access", "secret", "us-east-1");
+    java.nio.file.Path data = java.nio.file.Path.of("data");
+    java.nio.file.Path model = java.nio.file.Path.of("models", "default");
+    assertDeclared("up's orchestrator", UpCommand.orchestratorEnvironment(endpoints, "127.0.0.1", data, 8080, model, true),
+        OrchestratorConfig.DEFINITION);
+    assertDeclared("up's worker", UpCommand.workerEnvironment(endpoints, "cpu", data, 1, 8090, model),
+        WorkerConfig.configDef());
+    assertDeclared("up's training worker", UpCommand.trainingWorkerEnvironment(endpoints, data, 8091, model, true),
+        TrainingWorkerConfig.configDef());
+    // and the values parse: each service's own loader accepts the environment up gives it
+    OrchestratorConfig.load(Map.of(), UpCommand.orchestratorEnvironment(endpoints, "127.0.0.1", data, 8080, model, true));
+    WorkerConfig.from(Map.of(), UpCommand.workerEnvironment(endpoints, "cpu", data, 1, 8090, model));
+    TrainingWorkerConfig.from(Map.of(), UpCommand.trainingWorkerEnvironment(endpoints, data, 8091, model, true));
+  }
+
+  private static void assertDeclared(String who, Map<String, String> env, ConfigDef definition) {
+    Set<String> allowed = new HashSet<>(declaredVariables(definition));
+    allowed.addAll(ConfigReference.objectStoreEnvironment());
+    assertThat(allowed).as(who + " sets only declared keys").containsAll(env.keySet());
+  }
+
+  @Test
   void theCheckRejectsAnUndeclaredName() {
     // the same rule must fail on a misspelt key, or the test above proves nothing
     Set<String> declared = declaredVariables(WorkerConfig.configDef());
