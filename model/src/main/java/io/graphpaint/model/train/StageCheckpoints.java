@@ -35,15 +35,33 @@ public final class StageCheckpoints {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Told of every checkpoint once it is complete on disk, e.g. to copy it to remote storage. */
+  @FunctionalInterface
+  public interface SaveListener {
+    /**
+     * @param stage the stage name
+     * @param step the checkpoint's step
+     * @param directory the complete checkpoint directory (weights, optimizers, EMA, state.json)
+     */
+    void saved(String stage, long step, Path directory);
+  }
+
   private final Path stageDirectory;
   private final int keep;
+  private final SaveListener listener;
 
   public StageCheckpoints(Path stageDirectory, int keep) {
+    this(stageDirectory, keep, null);
+  }
+
+  /** @param listener called after each complete save (on the training thread), may be null */
+  public StageCheckpoints(Path stageDirectory, int keep, SaveListener listener) {
     if (keep < 1) {
       throw new IllegalArgumentException("keep must be >= 1 checkpoints, got " + keep);
     }
     this.stageDirectory = stageDirectory;
     this.keep = keep;
+    this.listener = listener;
   }
 
   public Path directory() {
@@ -97,6 +115,9 @@ public final class StageCheckpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("could not write checkpoint " + directory, e);
     }
+    if (listener != null) {
+      listener.saved(stage, step, directory);
+    }
   }
 
   /** Loads the checkpoint at {@code step} into the given parameters, optimizers and EMA. */
@@ -120,7 +141,8 @@ public final class StageCheckpoints {
     }
   }
 
-  Path stepDirectory(long step) {
+  /** The directory of the checkpoint at {@code step} (whether or not it exists). */
+  public Path stepDirectory(long step) {
     return stageDirectory.resolve(String.format("step-%08d", step));
   }
 

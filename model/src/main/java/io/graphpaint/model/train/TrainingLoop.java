@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs a {@link TrainingStep} for a stage's steps with what every stage needs: the engine's
@@ -94,7 +95,17 @@ public final class TrainingLoop {
    * leaves a checkpoint at {@code stopAt}, as an interrupted run would at a checkpoint boundary.
    */
   public Result run(NDManager manager, long stopAt) {
+    return run(manager, stopAt, () -> false);
+  }
+
+  /**
+   * As {@link #run(NDManager, long)}, and also stops after any step at which {@code stop} answers
+   * true (a wall-time budget, a cancellation), leaving a checkpoint at that step; the result's
+   * {@code lastStep} is then the last step done.
+   */
+  public Result run(NDManager manager, long stopAt, BooleanSupplier stop) {
     long end = Math.min(stopAt, settings.totalSteps());
+    noGradientRecording();
     long start = 0;
     if (checkpoints != null) {
       Optional<Long> latest = checkpoints.latestStep();
@@ -127,12 +138,28 @@ public final class TrainingLoop {
       for (ProgressListener listener : listeners) {
         listener.onProgress(progress);
       }
-      if (checkpoints != null && (done % settings.checkpointEvery() == 0 || done == end)) {
+      boolean stopping = done < end && stop.getAsBoolean();
+      if (checkpoints != null && (done % settings.checkpointEvery() == 0 || done == end || stopping)) {
         checkpoints.save(settings.stage(), done, parameters, optimizers, ema, manager);
+      }
+      if (stopping) {
+        end = done;
       }
     }
     double millisPerStep = end > start ? (System.nanoTime() - began) / 1e6 / (end - start) : 0;
     return new Result(start, end, losses, skipped(), millisPerStep);
+  }
+
+  /**
+   * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
+   * started the engine, and a GradientCollector restores whatever it found. On any other thread
+   * the optimizer's in-place updates of leaf weights would fail ("a leaf Variable that requires
+   * grad is being used in an in-place operation"), so the loop turns recording off for its thread.
+   */
+  public static void noGradientRecording() {
+    if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
   }
 
   private long skipped() {

@@ -1,0 +1,221 @@
+package io.graphpaint.cli;
+
+import io.graphpaint.devstack.EmbeddedS3;
+import io.graphpaint.devstack.EmbeddedSchemaRegistry;
+import io.graphpaint.model.clip.ClipBenchmark;
+import io.graphpaint.model.diffusion.bench.UNetBench;
+import io.graphpaint.model.eval.AnalyzerBenchmark;
+import io.graphpaint.model.graph.GraphEncoderBenchmark;
+import io.graphpaint.model.train.StageBenchmark;
+import io.graphpaint.schemas.serde.SerdeBenchmark;
+import io.graphpaint.storage.ObjectStore;
+import io.graphpaint.storage.ObjectStoreConfig;
+import io.graphpaint.storage.bench.ObjectStoreLatency;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code graphpaint bench ...}: the project's measurement entry points, each the benchmark its
+ * module ships; figures are printed beside their reference where the benchmark has one.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Run one of graphpaint's benchmarks.",
+    subcommands = {
+        BenchCommand.Serde.class,
+        BenchCommand.Storage.class,
+        BenchCommand.Analyzer.class,
+        BenchCommand.GraphEncoder.class,
+        BenchCommand.Clip.class,
+        BenchCommand.Training.class,
+        BenchCommand.UNet.class,
+    })
+final class BenchCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip, training or unet");
+  }
+
+  @Command(name = "serde", mixinStandardHelpOptions = true,
+      description = "Encode/decode cost per GenerationRequest in the Confluent wire format (schemas.serde.SerdeBenchmark); "
+          + "starts an embedded registry unless --registry-url is given.")
+  static final class Serde implements Callable<Integer> {
+
+    @Option(names = "--registry-url", paramLabel = "URL", description = "Confluent-compatible registry to use.")
+    URI registryUrl;
+
+    @Option(names = "--records", defaultValue = "200000", description = "Records per timed round (default: ${DEFAULT-VALUE}).")
+    int records;
+
+    @Override
+    public Integer call() {
+      if (records < 1) {
+        throw new CliException("--records must be >= 1, got " + records, 2, null);
+      }
+      if (registryUrl != null) {
+        SerdeBenchmark.main(new String[] {registryUrl.toString(), Integer.toString(records)});
+        return 0;
+      }
+      try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+        SerdeBenchmark.main(new String[] {registry.url(), Integer.toString(records)});
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "storage", mixinStandardHelpOptions = true,
+      description = "PUT, idempotent PUT and GET latency of the object store, one request at a time "
+          + "(storage.bench.ObjectStoreLatency); GRAPHPAINT_S3_* if set, else an embedded S3 server.")
+  static final class Storage implements Callable<Integer> {
+
+    @Option(names = "--object-bytes", defaultValue = "51200", description = "Object size (default: ${DEFAULT-VALUE}).")
+    int objectBytes;
+
+    @Option(names = "--warmup", defaultValue = "50", description = "Untimed requests first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--measured", defaultValue = "500", description = "Timed requests per operation (default: ${DEFAULT-VALUE}).")
+    int measured;
+
+    @Spec
+    CommandSpec spec;
+
+    Map<String, String> environment = System.getenv();
+
+    @Override
+    public Integer call() {
+      ObjectStoreLatency.Options options;
+      try {
+        options = new ObjectStoreLatency.Options(objectBytes, warmup, measured);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Failures.oneLine(e), 2, e);
+      }
+      if (environment.containsKey(ObjectStoreConfig.ENV_ENDPOINT)) {
+        print(measure(ObjectStoreConfig.fromEnvironment(environment), options), "GRAPHPAINT_S3_ENDPOINT");
+        return 0;
+      }
+      try (EmbeddedS3 s3 = EmbeddedS3.start()) {
+        ObjectStoreConfig config = ObjectStoreConfig.fromEnvironment(Map.of(
+            ObjectStoreConfig.ENV_ENDPOINT, s3.endpoint(), ObjectStoreConfig.ENV_ACCESS_KEY, s3.accessKey(),
+            ObjectStoreConfig.ENV_SECRET_KEY, s3.secretKey()));
+        print(measure(config, options), "embedded S3Proxy, in memory");
+      }
+      return 0;
+    }
+
+    private static ObjectStoreLatency.Result measure(ObjectStoreConfig config, ObjectStoreLatency.Options options) {
+      try (ObjectStore store = ObjectStore.open(config)) {
+        store.ensureBuckets();
+        return ObjectStoreLatency.run(store, config.buckets().images(), "bench-" + System.currentTimeMillis(), options);
+      }
+    }
+
+    private void print(ObjectStoreLatency.Result result, String against) {
+      var out = spec.commandLine().getOut();
+      out.println("object store latency against " + against + " (" + objectBytes + " bytes, one client thread):");
+      out.println("  " + result.put());
+      out.println("  " + result.putIdempotent());
+      out.println("  " + result.get());
+      out.flush();
+    }
+  }
+
+  @Command(name = "analyzer", mixinStandardHelpOptions = true,
+      description = "Speed and accuracy of the shapes analyzer on rendered scenes (model.eval.AnalyzerBenchmark). "
+          + "ARGS: [count=2000] [size=32] [seed=1] [blur] [noise] [colour-cast].")
+  static final class Analyzer implements Callable<Integer> {
+    @Parameters(arity = "0..6", paramLabel = "ARGS", description = "Passed to the benchmark.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      AnalyzerBenchmark.main(numbers(args));
+      return 0;
+    }
+  }
+
+  @Command(name = "graph-encoder", mixinStandardHelpOptions = true,
+      description = "Graph encoder forward time at the paper's size (model.graph.GraphEncoderBenchmark). ARGS: [iterations=30].")
+  static final class GraphEncoder implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "ARGS", description = "Passed to the benchmark.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      GraphEncoderBenchmark.main(numbers(args));
+      return 0;
+    }
+  }
+
+  @Command(name = "clip", mixinStandardHelpOptions = true,
+      description = "CLIP text and image encoder throughput on a Hugging Face CLIP directory (model.clip.ClipBenchmark). "
+          + "ARGS: <clip-dir> [batch] [iterations].")
+  static final class Clip implements Callable<Integer> {
+    @Parameters(arity = "1..3", paramLabel = "ARGS", description = "Passed to the benchmark.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      ClipBenchmark.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+
+  @Command(name = "training", mixinStandardHelpOptions = true,
+      description = "Milliseconds per training step of every stage (model.train.StageBenchmark). "
+          + "ARGS: [default|tiny] [steps] [samples].")
+  static final class Training implements Callable<Integer> {
+    @Parameters(arity = "0..3", paramLabel = "ARGS", description = "Passed to the benchmark.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      StageBenchmark.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+
+  @Command(name = "unet", mixinStandardHelpOptions = true,
+      description = "UNet training ms/step, DDIM sampling images/s (batch 1 and 8) and achieved GFLOP/s against a "
+          + "1024^3 matmul in the same run (model.diffusion.bench.UNetBench). ARGS: key=value among trainSteps, batch, "
+          + "size, samplingSteps, conditionDim, conditionLength, trials.")
+  static final class UNet implements Callable<Integer> {
+    @Parameters(arity = "0..7", paramLabel = "ARGS", description = "key=value settings passed to the benchmark.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      for (String arg : args) {
+        if (!arg.matches("[A-Za-z]+=\\d+")) {
+          throw new CliException("unet benchmark arguments are key=number, got '" + arg + "'", 2, null);
+        }
+      }
+      UNetBench.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+
+  /** Positional numbers checked here, so a typo is one line rather than a NumberFormatException deep inside. */
+  static String[] numbers(List<String> args) {
+    for (String arg : args) {
+      try {
+        Double.parseDouble(arg);
+      } catch (NumberFormatException e) {
+        throw new CliException("benchmark arguments are numbers, got '" + arg + "'", 2, null);
+      }
+    }
+    return args.toArray(String[]::new);
+  }
+}
