@@ -70,6 +70,8 @@ public final class SceneGraphPipeline implements AutoCloseable {
     if (requests.isEmpty()) {
       throw new IllegalArgumentException("requests must not be empty");
     }
+    // callers sample on their own threads, where PyTorch would otherwise record autograd history
+    io.graphpaint.model.nn.GradientRecording.disableOnThisThread();
     List<int[]> jobs = new ArrayList<>(); // (request, image)
     List<EncodedSceneGraph> encoded = new ArrayList<>();
     for (int r = 0; r < requests.size(); r++) {

@@ -157,9 +157,7 @@ public final class TrainingLoop {
    * grad is being used in an in-place operation"), so the loop turns recording off for its thread.
    */
   public static void noGradientRecording() {
-    if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
-      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-    }
+    io.graphpaint.model.nn.GradientRecording.disableOnThisThread();
   }
 
   private long skipped() {
