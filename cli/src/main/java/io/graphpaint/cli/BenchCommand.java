@@ -5,6 +5,7 @@ import io.graphpaint.devstack.EmbeddedSchemaRegistry;
 import io.graphpaint.model.clip.ClipBenchmark;
 import io.graphpaint.model.diffusion.bench.UNetBench;
 import io.graphpaint.model.eval.AnalyzerBenchmark;
+import io.graphpaint.model.eval.ModelBenchmark;
 import io.graphpaint.model.graph.GraphEncoderBenchmark;
 import io.graphpaint.model.train.StageBenchmark;
 import io.graphpaint.schemas.serde.SerdeBenchmark;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         BenchCommand.Clip.class,
         BenchCommand.Training.class,
         BenchCommand.UNet.class,
+        BenchCommand.Model.class,
     })
 final class BenchCommand implements Runnable {
 
@@ -203,6 +205,26 @@ final class BenchCommand implements Runnable {
         }
       }
       UNetBench.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true,
+      description = "The shapes benchmark of trained models: sample each split's graphs with each model and guidance "
+          + "scale, then OOR, relation accuracy, exact counts, CLIP-FID and diversity (model.eval.ModelBenchmark). "
+          + "ARGS: --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--splits test,test_unseen] [--limit 200] "
+          + "[--samples 2] [--steps 50] [--guidance 1.0,1.5] [--out DIR].")
+  static final class Model implements Callable<Integer> {
+    @picocli.CommandLine.Unmatched // the benchmark parses its own --options
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        ModelBenchmark.main(args.toArray(String[]::new));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage(), 2, e);
+      }
       return 0;
     }
   }
