@@ -46,6 +46,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log-every", defaultValue = "50", description = "Progress line every N steps (default: ${DEFAULT-VALUE}).")
   int logEvery;
 
+  @Option(names = "--threads", defaultValue = "0",
+      description = "libtorch threads, 0 = one per core; 1 is faster when other processes share the cores (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--size", defaultValue = "default",
+      description = "Model size for a new run: default or tiny (default: ${DEFAULT-VALUE}).")
+  String size;
+
   @Override
   public Integer call() {
     if (!Files.isRegularFile(dataset.resolve("manifest.jsonl"))) {
@@ -55,13 +63,18 @@ final class TrainCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(List.of("--dataset", dataset.toString(), "--run", run.toString(),
         "--steps-scale", Double.toString(stepsScale), "--seed", Long.toString(seed), "--limit", Integer.toString(limit),
         "--checkpoint-every", Integer.toString(checkpointEvery), "--fusion", fusion.toUpperCase(java.util.Locale.ROOT),
-        "--text-length", Integer.toString(textLength), "--log-every", Integer.toString(logEvery)));
+        "--text-length", Integer.toString(textLength), "--log-every", Integer.toString(logEvery),
+        "--threads", Integer.toString(threads), "--size", size));
     TrainRecipe.Options options;
     try {
       options = TrainRecipe.Options.parse(args.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       // the recipe's own message, without its usage block: picocli's --help is the usage here
       throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
+    }
+    if (options.threads() > 0) {
+      // read once when the engine starts, so it must be set before any array is made
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
     }
     Path model = new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
     System.out.println("serve it with: ./graphpaint up --model " + model);
