@@ -47,7 +47,10 @@ public final class SceneGraphPipeline implements AutoCloseable {
     this.model = model;
     this.ownsModel = ownsModel;
     this.store = new ParameterStore(model.manager(), false);
-    this.sampler = new DdimSampler(model.unet(), store, new DdimScheduler(model.config().noiseSchedule()));
+    // images live in [-1, 1]: clamp each step's x_0 prediction to it (diffusers' clip_sample)
+    this.sampler =
+        new DdimSampler(
+            model.unet(), store, new DdimScheduler(model.config().noiseSchedule()).withSampleClipping(1f));
   }
 
   /** Loads a model directory; closing the pipeline frees the model. */
