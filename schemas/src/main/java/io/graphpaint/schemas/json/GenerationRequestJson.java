@@ -171,6 +171,11 @@ public final class GenerationRequestJson {
           + " (letters, digits, '.', '_', '-'; 1 to 128 characters)");
       return null;
     }
+    if (node.asText().equals(".") || node.asText().equals("..")) {
+      // ids become path segments of object keys
+      violations.add(field, Violations.describe(node) + " is not allowed: '.' and '..' are path segments");
+      return null;
+    }
     return node.asText();
   }
 

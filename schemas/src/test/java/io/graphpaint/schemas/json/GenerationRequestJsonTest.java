@@ -97,6 +97,16 @@ class GenerationRequestJsonTest {
   }
 
   @Test
+  void dotSegmentsAreNotIds() {
+    for (String id : new String[] {".", ".."}) {
+      assertThat(violations("{\"requestId\": \"" + id + "\", \"graph\": {\"objects\": [\"a\"]}}")).containsExactly(
+          "requestId: string \"" + id + "\" is not allowed: '.' and '..' are path segments");
+    }
+    // three dots are an ordinary id, not a path segment
+    assertThat(json.parse("{\"requestId\": \"...\", \"graph\": {\"objects\": [\"a\"]}}").getRequestId()).isEqualTo("...");
+  }
+
+  @Test
   void limitsComeFromConfiguration() {
     GenerationRequestJson strict = new GenerationRequestJson(
         new RequestLimits(new SceneGraphLimits(2, 1, 16, 0), 2, 20, 32, 3f, 1, 8), Clock.systemUTC());
