@@ -152,7 +152,7 @@ public final class GenerationWorker implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.validator = new RequestValidator(config.limits());
     this.imageWriter = new ImageWriter(store, store.buckets().images(), config.storeRetryInitial(),
-        config.storeRetryMax(), metrics);
+        config.storeRetryMax(), config.storeRefusedAttempts(), metrics);
     this.requestDeserializer = new AvroDeserializer<>(registry, GenerationRequest.class);
     this.resultSerializer = new AvroSerializer<>(registry, Map.of(), false);
   }
@@ -452,9 +452,25 @@ public final class GenerationWorker implements AutoCloseable {
 
   private void generationLoop() {
     Deque<WorkItem> deferred = new ArrayDeque<>();
+    // requests whose pinned model version is loading; looked at again on every turn of the loop
+    List<WorkItem> waiting = new ArrayList<>();
     try {
       while (!halted && !(stopping && System.nanoTime() > generationDeadlineNanos)) {
         models.closeRetired();
+        List<WorkItem> nowReady = new ArrayList<>();
+        for (Iterator<WorkItem> it = waiting.iterator(); it.hasNext(); ) {
+          WorkItem item = it.next();
+          Preparation preparation = item.abandoned ? Preparation.REFUSED : prepare(item);
+          if (preparation != Preparation.WAITING) {
+            it.remove();
+            if (preparation == Preparation.READY) {
+              nowReady.add(item);
+            }
+          }
+        }
+        for (int i = nowReady.size() - 1; i >= 0; i--) {
+          deferred.addFirst(nowReady.get(i));
+        }
         WorkItem first = deferred.isEmpty() ? queue.poll(50, TimeUnit.MILLISECONDS) : deferred.poll();
         if (first == null) {
           if (stopping) {
@@ -465,7 +481,9 @@ public final class GenerationWorker implements AutoCloseable {
         if (stopping) {
           continue; // queued but not started: hand it back
         }
-        if (first.abandoned || !prepare(first)) {
+        List<WorkItem> parked = new ArrayList<>();
+        if (!ready(first, parked)) {
+          waiting.addAll(parked);
           continue;
         }
         List<WorkItem> batch = new ArrayList<>();
@@ -482,7 +500,7 @@ public final class GenerationWorker implements AutoCloseable {
           if (next == null) {
             break;
           }
-          if (next.abandoned || !prepare(next)) {
+          if (!ready(next, parked)) {
             continue;
           }
           if (next.settings.equals(first.settings) && images + next.job.numImages() <= config.batchMaxSize()) {
@@ -492,6 +510,7 @@ public final class GenerationWorker implements AutoCloseable {
             incompatible.add(next);
           }
         }
+        waiting.addAll(parked);
         for (int i = incompatible.size() - 1; i >= 0; i--) {
           deferred.addFirst(incompatible.get(i));
         }
@@ -505,29 +524,58 @@ public final class GenerationWorker implements AutoCloseable {
     }
   }
 
+  /** Where {@link #prepare} left a request. */
+  private enum Preparation {
+    /** Model resolved, request valid: it can run. */
+    READY,
+    /** Refused: its failure outcome is recorded. */
+    REFUSED,
+    /** Its pinned model version is loading in the background: ask again later. */
+    WAITING
+  }
+
   /** Resolves the model and validates; a refused request gets its failure outcome. */
-  private boolean prepare(WorkItem item) {
+  private Preparation prepare(WorkItem item) {
     if (item.settings != null) {
-      return true;
+      return Preparation.READY;
     }
     GenerationRequest request = item.request;
     LoadedModel model;
     try {
-      model = models.resolve(request.getModelVersion());
+      ModelManager.Resolution resolution = models.resolve(request.getModelVersion());
+      if (resolution instanceof ModelManager.Resolution.Loading) {
+        return Preparation.WAITING;
+      }
+      model = ((ModelManager.Resolution.Ready) resolution).model();
     } catch (ModelUnavailableException e) {
       finish(item, failure(request, FailureCode.MODEL_UNAVAILABLE, e.getMessage(), true, null));
-      return false;
+      return Preparation.REFUSED;
     }
     RequestValidator.Result result = validator.validate(request, model);
     if (result instanceof RequestValidator.Invalid invalid) {
       finish(item, failure(request, invalid.code(), invalid.message(), false, model.version()));
-      return false;
+      return Preparation.REFUSED;
     }
     RequestValidator.Valid valid = (RequestValidator.Valid) result;
     item.model = model;
     item.job = valid.job();
     item.settings = valid.settings();
-    return true;
+    return Preparation.READY;
+  }
+
+  /**
+   * Prepares {@code item}: true when it can join a batch now; a request waiting for its pinned
+   * model is parked in {@code waiting}, a refused one has its outcome.
+   */
+  private boolean ready(WorkItem item, List<WorkItem> waiting) {
+    if (item.abandoned) {
+      return false;
+    }
+    Preparation preparation = prepare(item);
+    if (preparation == Preparation.WAITING) {
+      waiting.add(item);
+    }
+    return preparation == Preparation.READY;
   }
 
   private void run(List<WorkItem> candidates) {
@@ -598,6 +646,10 @@ public final class GenerationWorker implements AutoCloseable {
                 || (stopping && System.nanoTime() > generationDeadlineNanos));
       } catch (ImageWriter.Interrupted e) {
         LOG.info("Request {} handed back: {}", item.job.requestId(), e.getMessage());
+        continue;
+      } catch (ImageWriter.Refused e) {
+        LOG.error("Request {} failed: {}", item.job.requestId(), e.getMessage());
+        finish(item, failure(item.request, FailureCode.STORAGE_UNAVAILABLE, e.getMessage(), true, settings.modelVersion()));
         continue;
       }
       long storeNanos = System.nanoTime() - storeStart;

@@ -6,6 +6,7 @@ import io.graphpaint.storage.ObjectKeys;
 import io.graphpaint.storage.ObjectStore;
 import io.graphpaint.storage.PutResult;
 import io.graphpaint.storage.Sha256;
+import io.graphpaint.storage.StorageException;
 import io.graphpaint.worker.ops.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * Writes a request's PNGs under {@code images/{requestId}/{n}.png}, idempotently, retrying failed
  * writes with exponential back-off for as long as the worker runs: while it retries, the request's
  * partition stays paused and uncommitted, and nothing is announced until every image is stored.
+ * A write the store refuses for a reason retrying does not cure ({@link StorageException#isRetriable()}
+ * false: credentials, policy, missing bucket) is tried {@code refusedAttempts} times, then
+ * {@link Refused} ends the request's attempt.
  */
 final class ImageWriter {
 
@@ -31,17 +35,27 @@ final class ImageWriter {
     }
   }
 
+  /** Thrown when the store keeps refusing a write for a reason retrying does not cure. */
+  static final class Refused extends RuntimeException {
+    Refused(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private final ObjectStore store;
   private final String bucket;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final int refusedAttempts;
   private final WorkerMetrics metrics;
 
-  ImageWriter(ObjectStore store, String bucket, Duration initialBackoff, Duration maxBackoff, WorkerMetrics metrics) {
+  ImageWriter(ObjectStore store, String bucket, Duration initialBackoff, Duration maxBackoff, int refusedAttempts,
+      WorkerMetrics metrics) {
     this.store = store;
     this.bucket = bucket;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
+    this.refusedAttempts = refusedAttempts;
     this.metrics = metrics;
   }
 
@@ -67,6 +81,7 @@ final class ImageWriter {
 
   private String putWithRetry(String key, byte[] png, Map<String, String> metadata, BooleanSupplier stop) {
     long backoff = initialBackoff.toMillis();
+    int refusals = 0;
     while (true) {
       try {
         PutResult result = store.putIdempotent(bucket, key, png, "image/png", metadata);
@@ -80,6 +95,11 @@ final class ImageWriter {
       } catch (RuntimeException e) {
         if (stop.getAsBoolean()) {
           throw new Interrupted("stopped while writing " + key + ": " + e.getMessage());
+        }
+        if (e instanceof StorageException refused && !refused.isRetriable() && ++refusals >= refusedAttempts) {
+          throw new Refused("the object store refused to store " + key + " " + refusals + " times with an error "
+              + "that retrying does not cure: " + e.getMessage() + ". Check the worker's object store credentials, "
+              + "bucket '" + bucket + "' and its policy, then submit the request again", e);
         }
         metrics.storeRetried();
         LOG.warn("Writing {} failed ({}); retrying in {} ms", key, e.getMessage(), backoff);

@@ -62,6 +62,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String DEVICE = PREFIX + "device";
   public static final String STORE_RETRY_INITIAL_MS = PREFIX + "store.retry.initial.ms";
   public static final String STORE_RETRY_MAX_MS = PREFIX + "store.retry.max.ms";
+  public static final String STORE_REFUSED_ATTEMPTS = PREFIX + "store.refused.attempts";
   public static final String HTTP_PORT = PREFIX + "http.port";
   public static final String SHUTDOWN_TIMEOUT_MS = PREFIX + "shutdown.timeout.ms";
   public static final String TOPICS_CREATE = PREFIX + "topics.create";
@@ -133,7 +134,14 @@ public final class WorkerConfig extends AbstractConfig {
       .define(STORE_RETRY_INITIAL_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.LOW,
           "First back-off after a failed image write; doubles up to the maximum.")
       .define(STORE_RETRY_MAX_MS, Type.LONG, 5_000L, Range.between(1, 600_000), Importance.LOW,
-          "Longest back-off between image write attempts (writes are retried until they succeed or the worker stops).")
+          "Longest back-off between image write attempts (writes that may pass are retried until they succeed or the "
+              + "worker stops; see store.refused.attempts for those that cannot).")
+      .define(STORE_REFUSED_ATTEMPTS, Type.INT, 3, Range.between(1, 1_000), Importance.LOW,
+          "Attempts at an image write that the object store refuses with an error that retrying does not cure (403 "
+              + "credentials or policy, 404 no such bucket, other 4xx). After the last one the request fails with "
+              + "STORAGE_UNAVAILABLE and a message naming the store's answer, so a misconfigured store does not stall "
+              + "partitions. Errors that may pass (unreachable, timeouts, 5xx, throttling) are retried for as long as "
+              + "the worker runs.")
       .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.MEDIUM,
           "Port of /health, /ready and /metrics; 0 picks a free port, -1 turns the server off.")
       .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.LOW,
@@ -301,6 +309,10 @@ public final class WorkerConfig extends AbstractConfig {
 
   public Duration storeRetryMax() {
     return Duration.ofMillis(getLong(STORE_RETRY_MAX_MS));
+  }
+
+  public int storeRefusedAttempts() {
+    return getInt(STORE_REFUSED_ATTEMPTS);
   }
 
   public int httpPort() {

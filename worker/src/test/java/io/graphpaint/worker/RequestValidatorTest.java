@@ -21,7 +21,7 @@ class RequestValidatorTest {
   @BeforeAll
   static void load() {
     manager = NDManager.newBaseManager();
-    model = new LoadedModel("default", "v1", ModelDirectory.load(TestModels.directory("v1", 1), manager));
+    model = new LoadedModel("default", "v1", ModelDirectory.load(TestModels.directory("v1"), manager));
   }
 
   @AfterAll
@@ -58,7 +58,7 @@ class RequestValidatorTest {
     assertThat(invalid.code()).isEqualTo(FailureCode.LIMIT_EXCEEDED);
     assertThat(invalid.message()).isEqualTo("the graph has 5 objects; at most 4 are allowed; numImages is 9; allowed 1 to 4; "
         + "steps is 51; allowed 1 to 50; guidanceScale is 7.5; allowed 0 to 5.0; size is 64; model default/v1 generates "
-        + "16x16 images only (leave size out or set it to 16)");
+        + "32x32 images only (leave size out or set it to 32)");
   }
 
   @Test

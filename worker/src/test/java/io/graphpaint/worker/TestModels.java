@@ -1,32 +1,25 @@
 package io.graphpaint.worker;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
-import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
-import io.graphpaint.model.clip.WordLevelTokenizerWriter;
 import io.graphpaint.model.data.ShapesWorld;
 import io.graphpaint.model.data.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Model directories for worker tests: the real architecture ({@link ModelConfig#tiny}, 32x32, the
- * shapes vocabulary) with randomly initialised weights from a seeded engine, written and read by
- * the checkpoint API ({@link ModelDirectory}). The images are noise-like, but every byte comes from
- * the real pipeline: tokenizer, CLIP text tower, graph encoder, fusion, UNet, DDIM, PNG.
+ * Model directories for worker tests: copies of the trained default model shipped in the
+ * repository ({@code models/default}: shapes vocabulary, 32x32 images), one copy per version
+ * name, so that tests publish, upload and corrupt versions without touching the shipped files.
  */
 public final class TestModels {
 
-  public static final int TEXT_LENGTH = 24;
-  public static final int SIZE = 16;
+  /** Image size of the shipped model; checked against its {@code model.json} on first use. */
+  public static final int SIZE = 32;
   private static final Map<String, Path> CACHE = new HashMap<>();
   private static Path root;
 
@@ -36,53 +29,57 @@ public final class TestModels {
     return ShapesWorld.vocabulary();
   }
 
-  /** A model directory whose weights come from seed {@code weightsSeed}; written once per JVM. */
-  public static synchronized Path directory(String version, int weightsSeed) {
-    return CACHE.computeIfAbsent(version + "#" + weightsSeed, key -> write(version, weightsSeed));
+  /** The shipped trained model, found by walking up from the working directory. */
+  public static synchronized Path shipped() {
+    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("models").resolve("default");
+      if (Files.isRegularFile(candidate.resolve("model.json"))) {
+        checkSize(candidate);
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no models/default/model.json above " + start
+        + ": the worker tests run on the trained model shipped in the repository");
   }
 
-  private static Path write(String version, int weightsSeed) {
+  private static void checkSize(Path directory) {
     try {
-      if (root == null) {
-        root = Files.createTempDirectory("graphpaint-worker-models");
-        root.toFile().deleteOnExit();
+      String json = Files.readString(directory.resolve("model.json"));
+      if (!json.contains("\"image_size\" : " + SIZE)) {
+        throw new IllegalStateException(directory + "/model.json is not a " + SIZE + "x" + SIZE + " model");
       }
-      Vocabulary vocabulary = vocabulary();
-      WordLevelTokenizerWriter.Vocabulary tokens = WordLevelTokenizerWriter.write(
-          root.resolve("tokenizer-" + version + ".json"), labelWords(), TEXT_LENGTH);
-      byte[] tokenizer = Files.readAllBytes(root.resolve("tokenizer-" + version + ".json"));
-      ModelConfig config = ModelConfig.tiny(vocabulary, tokens, SIZE);
-      Path directory = root.resolve(version + "-" + weightsSeed);
-      Engine.getInstance().setRandomSeed(weightsSeed);
-      try (NDManager manager = NDManager.newBaseManager();
-          GraphPaintModel model = GraphPaintModel.create(config, vocabulary, tokenizer, manager)) {
-        ModelDirectory.save(model, directory, null, Map.of("weightsSeed", weightsSeed));
-      }
-      return directory;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The words of the shapes labels and the prompt's comma: the tokenizer's vocabulary. */
-  public static List<String> labelWords() {
-    List<String> words = new ArrayList<>();
-    for (String label : ShapesWorld.labels()) {
-      words.addAll(List.of(label.split(" ")));
+  /** A copy of the shipped model for version {@code version}; made once per JVM. */
+  public static synchronized Path directory(String version) {
+    return CACHE.computeIfAbsent(version, key -> copy(shipped(), key));
+  }
+
+  private static Path copy(Path source, String name) {
+    try {
+      if (root == null) {
+        root = Files.createTempDirectory("graphpaint-worker-models");
+      }
+      Path target = Files.createDirectories(root.resolve(name));
+      try (var files = Files.list(source)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, target.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    words.add(",");
-    return words;
   }
 
   /** A copy of {@code source} whose UNet weights are cut short: it must fail to load. */
   public static Path corruptCopy(Path source, String name) {
     try {
-      Path target = Files.createTempDirectory("graphpaint-corrupt-" + name);
-      try (var files = Files.list(source)) {
-        for (Path file : files.toList()) {
-          Files.copy(file, target.resolve(file.getFileName()));
-        }
-      }
+      Path target = copy(source, "corrupt-" + name);
       Path unet = target.resolve(ModelDirectory.weightsFile(GraphPaintModel.UNET));
       byte[] bytes = Files.readAllBytes(unet);
       Files.write(unet, java.util.Arrays.copyOf(bytes, bytes.length / 2));

@@ -37,11 +37,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * One worker on the embedded broker, registry and S3 server, with the real sampling pipeline over
- * a tiny randomly initialised model directory written by the checkpoint API ({@link TestModels}:
- * 16x16 images, {@value WorkerTestBed#STEPS} DDIM steps). Scaled down for a loaded 2-core machine:
- * 50 requests for the main path (most with one image), 20 good records around the 10 garbage ones
- * instead of 100.
+ * One worker on the embedded broker, registry and S3 server, serving the trained model shipped in
+ * the repository ({@link TestModels}: 32x32 images, {@value WorkerTestBed#STEPS} DDIM steps to keep
+ * the suite short): 50 requests for the main path (some with two images), 10 garbage records among
+ * 100 good ones, invalid graphs, a cancellation, a repeated request.
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE)
 class WorkerEndToEndTest {
@@ -54,7 +53,7 @@ class WorkerEndToEndTest {
     bed = new WorkerTestBed(stack);
     Map<String, Object> settings = bed.settings("e2e");
     settings.put(WorkerConfig.LIMIT_OBJECTS, "4");
-    worker = bed.startWorker(settings, TestModels.directory("v1", 1));
+    worker = bed.startWorker(settings, TestModels.directory("v1"));
   }
 
   @AfterAll
@@ -108,13 +107,13 @@ class WorkerEndToEndTest {
     int dlqBefore = bed.deadLetters().size();
     List<GenerationRequest> good = new ArrayList<>();
     List<byte[]> garbage = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 100; i++) {
       GenerationRequest request = WorkerTestBed.good("mixed-" + i, 1);
       good.add(request);
       bed.send(List.of(request));
-      if (i % 2 == 0) {
+      if (i % 10 == 0) {
         byte[] junk = ("not avro " + i).getBytes(StandardCharsets.UTF_8);
-        if (i % 4 == 0) {
+        if (i % 20 == 0) {
           junk[0] = 0; // right magic byte, then an unknown schema id
         }
         garbage.add(junk);

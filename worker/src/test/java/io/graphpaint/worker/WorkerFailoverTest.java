@@ -5,71 +5,131 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.graphpaint.devstack.DevStack;
 import io.graphpaint.devstack.EmbeddedS3;
 import io.graphpaint.devstack.WithDevStack;
+import io.graphpaint.events.FailureCode;
 import io.graphpaint.events.GenerationCompleted;
+import io.graphpaint.events.GenerationFailed;
 import io.graphpaint.events.GenerationRequest;
 import io.graphpaint.events.GenerationResult;
 import io.graphpaint.events.ImageRef;
 import io.graphpaint.storage.ObjectStore;
+import io.graphpaint.storage.ObjectStoreConfig;
 import io.graphpaint.storage.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failures the worker must survive without losing or doubling a request, on the embedded stack
- * with the real pipeline over tiny randomly initialised model directories ({@link TestModels}).
- * Scaled for a loaded 2-core machine: 24 requests for the crash, 8 for the storage outage.
+ * with the trained model shipped in the repository ({@link TestModels}).
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE)
 class WorkerFailoverTest {
 
+  /** Steps of the crash test's requests: enough that a batch of 8 runs for seconds, so a kill lands inside it. */
+  private static final int CRASH_STEPS = 20;
+
   /**
-   * Three workers share the requests; mid-batch one is halted as a crash would stop it (nothing
-   * committed, clients closed without leaving the group) and one is shut down gracefully (its
-   * running batch finishes and commits, its queue is handed back, it leaves the group). The third
-   * finishes everything: each request completes exactly once among committed records.
+   * Three workers share 24 requests: one is a child JVM ({@link WorkerMain}, configured through
+   * the environment) killed with SIGKILL while its progress events show a batch half sampled; one
+   * in this JVM is shut down gracefully mid-batch (its running batch finishes and commits, its
+   * queue is handed back, it leaves the group); the third finishes everything. Each request
+   * completes exactly once among committed records, every image is stored with its sha256, and
+   * the request caught mid-batch in the killed worker is completed by another worker.
    */
   @Test
-  void haltedAndGracefullyStoppedWorkersLoseNothingAndDoubleNothing(DevStack stack) throws Exception {
+  void aKilledWorkerAndAGracefullyStoppedOneLoseNothingAndDoubleNothing(DevStack stack) throws Exception {
     try (WorkerTestBed bed = new WorkerTestBed(stack)) {
-      Path model = TestModels.directory("v1", 1);
-      GenerationWorker doomed = bed.startWorker(bed.settings("doomed"), model);
-      GenerationWorker graceful = bed.startWorker(bed.settings("graceful"), model);
-      GenerationWorker survivor = bed.startWorker(bed.settings("survivor"), model);
-      WorkerTestBed.await(() -> doomed.isAssigned() && graceful.isAssigned() && survivor.isAssigned(),
-          Duration.ofSeconds(60), () -> "all three workers to get partitions");
-      List<GenerationRequest> sent = IntStream.range(0, 24).mapToObj(i -> WorkerTestBed.good("crash-" + i, 1)).toList();
-      bed.send(sent);
-      Set<String> ids = sent.stream().map(GenerationRequest::getRequestId).collect(Collectors.toSet());
-      WorkerTestBed.await(() -> startedABatch(bed, doomed) && startedABatch(bed, graceful),
-          Duration.ofSeconds(120), () -> "the doomed and the graceful worker to start a batch");
-      int inFlightAtHalt = bed.metrics(doomed).inFlight();
-      Thread stopper = new Thread(graceful::shutdown);
-      stopper.start();
-      doomed.halt();
-      stopper.join();
-      assertThat(inFlightAtHalt).as("requests in flight when halted").isPositive();
-      assertThat(graceful.isRunning()).isFalse();
+      Path model = TestModels.directory("v1");
+      Map<String, Object> childSettings = bed.settings("doomed");
+      childSettings.put(WorkerConfig.MODEL_DEFAULT_DIR, model.toString());
+      childSettings.put(WorkerConfig.HTTP_PORT, "0");
+      childSettings.put(WorkerConfig.MODEL_FOLLOW, "false");
+      Path log = Files.createTempFile("graphpaint-doomed-worker", ".log");
+      Process doomed = startChild(childSettings, bed, log);
+      try {
+        GenerationWorker graceful = bed.startWorker(bed.settings("graceful"), model);
+        GenerationWorker survivor = bed.startWorker(bed.settings("survivor"), model);
+        WorkerTestBed.await(() -> groupMembersWithPartitions(stack) == 3, Duration.ofSeconds(120),
+            () -> "three workers (one a child JVM, log " + log + ") each holding partitions");
+        List<GenerationRequest> sent = IntStream.range(0, 24).mapToObj(i -> {
+          GenerationRequest request = WorkerTestBed.good("crash-" + i, 1);
+          request.setSteps(CRASH_STEPS);
+          return request;
+        }).toList();
+        bed.send(sent);
+        Set<String> ids = sent.stream().map(GenerationRequest::getRequestId).collect(Collectors.toSet());
 
-      Map<String, List<GenerationResult>> results = bed.awaitResults(ids, Duration.ofSeconds(180));
-      for (String id : ids) {
-        assertThat(results.get(id)).as("committed outcomes of %s", id).hasSize(1);
-        GenerationCompleted completed = (GenerationCompleted) results.get(id).get(0).getOutcome();
-        for (ImageRef image : completed.getImages()) {
-          assertThat(Sha256.hex(bed.store.get(image.getBucket(), image.getKey()))).isEqualTo(image.getSha256());
+        // the child reports progress part-way through a batch: kill it there, without warning
+        String[] caught = new String[1];
+        WorkerTestBed.await(() -> {
+          caught[0] = bed.progressOfWorker("doomed").stream()
+              .filter(event -> event.getStep() < event.getTotalSteps())
+              .map(event -> event.getRequestId()).findFirst().orElse(null);
+          return caught[0] != null;
+        }, Duration.ofSeconds(120), () -> "the child worker to be part-way through a batch (log " + log + ")");
+        doomed.destroyForcibly().waitFor();
+        WorkerTestBed.await(() -> startedABatch(bed, graceful), Duration.ofSeconds(120),
+            () -> "the graceful worker to start a batch");
+        graceful.shutdown();
+        assertThat(graceful.isRunning()).isFalse();
+
+        Map<String, List<GenerationResult>> results = bed.awaitResults(ids, Duration.ofSeconds(240));
+        for (String id : ids) {
+          assertThat(results.get(id)).as("committed outcomes of %s", id).hasSize(1);
+          GenerationCompleted completed = (GenerationCompleted) results.get(id).get(0).getOutcome();
+          assertThat(completed.getImages()).hasSize(1);
+          for (ImageRef image : completed.getImages()) {
+            assertThat(Sha256.hex(bed.store.get(image.getBucket(), image.getKey()))).isEqualTo(image.getSha256());
+          }
         }
+        GenerationCompleted interrupted = (GenerationCompleted) results.get(caught[0]).get(0).getOutcome();
+        assertThat(interrupted.getWorkerId()).as("worker that completed %s, killed mid-batch elsewhere", caught[0])
+            .isNotEqualTo("doomed");
+        assertThat(results.values().stream().map(r -> ((GenerationCompleted) r.get(0).getOutcome()).getWorkerId()))
+            .contains("survivor");
+        survivor.shutdown();
+        survivor.shutdown(); // safe twice
+      } finally {
+        doomed.destroyForcibly().waitFor();
       }
-      assertThat(results.values().stream().map(r -> ((GenerationCompleted) r.get(0).getOutcome()).getWorkerId()))
-          .contains("survivor");
-      survivor.shutdown();
-      survivor.shutdown(); // safe twice
     }
+  }
+
+  /** Members of the worker group that hold at least one partition. */
+  private static int groupMembersWithPartitions(DevStack stack) {
+    try (Admin admin = stack.kafka().createAdmin()) {
+      ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("graphpaint-workers"))
+          .describedGroups().get("graphpaint-workers").get(10, TimeUnit.SECONDS);
+      return (int) group.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** WorkerMain in a child JVM, configured only through the environment, as a deployment runs it. */
+  private static Process startChild(Map<String, Object> settings, WorkerTestBed bed, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+        "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
+    Map<String, String> env = builder.environment();
+    settings.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value.toString()));
+    env.put(ObjectStoreConfig.ENV_ENDPOINT, bed.stack.s3Endpoint());
+    env.put(ObjectStoreConfig.ENV_ACCESS_KEY, bed.stack.s3().accessKey());
+    env.put(ObjectStoreConfig.ENV_SECRET_KEY, bed.stack.s3().secretKey());
+    env.put("DJL_OFFLINE", "true");
+    env.put("OPT_OUT_TRACKING", "true");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    return builder.start();
   }
 
   private static boolean startedABatch(WorkerTestBed bed, GenerationWorker worker) {
@@ -85,7 +145,7 @@ class WorkerFailoverTest {
     try (WorkerTestBed bed = new WorkerTestBed(stack);
         ObjectStore outageStore = ObjectStore.open(WorkerTestBed.storeConfig(s3.endpoint(), "outage-access", "outage-secret-key"))) {
       outageStore.ensureBuckets();
-      GenerationWorker worker = bed.startWorker(bed.settings("outage"), TestModels.directory("v1", 1), outageStore);
+      GenerationWorker worker = bed.startWorker(bed.settings("outage"), TestModels.directory("v1"), outageStore);
       List<GenerationRequest> before = IntStream.range(0, 4).mapToObj(i -> WorkerTestBed.good("outage-a" + i, 1)).toList();
       List<GenerationRequest> during = IntStream.range(0, 4).mapToObj(i -> WorkerTestBed.good("outage-b" + i, 2)).toList();
       bed.send(before);
@@ -111,6 +171,51 @@ class WorkerFailoverTest {
         worker.shutdown();
       } finally {
         restarted.close();
+      }
+    }
+  }
+
+  /**
+   * An object store that starts refusing every write (its credentials rotated under the worker:
+   * 403, which retrying does not cure): each request fails with STORAGE_UNAVAILABLE after the
+   * configured attempts, with the store's answer in the message, instead of pausing its partition
+   * for ever; nothing is stored under the request's keys.
+   */
+  @Test
+  void aStoreThatRefusesWritesFailsRequestsWithStorageUnavailableInsteadOfStalling(DevStack stack) throws Exception {
+    Path data = Files.createTempDirectory("graphpaint-refusing-s3");
+    EmbeddedS3 s3 = EmbeddedS3.builder().dataDir(data).credentials("refuse-access", "refuse-secret-key").start();
+    int port = s3.port();
+    try (WorkerTestBed bed = new WorkerTestBed(stack);
+        ObjectStore refusing = ObjectStore.open(WorkerTestBed.storeConfig(s3.endpoint(), "refuse-access", "refuse-secret-key"))) {
+      Map<String, Object> settings = bed.settings("refused");
+      settings.put(WorkerConfig.STORE_REFUSED_ATTEMPTS, "2");
+      GenerationWorker worker = bed.startWorker(settings, TestModels.directory("v1"), refusing);
+      s3.close();
+      EmbeddedS3 rotated = EmbeddedS3.builder().dataDir(data).port(port).credentials("refuse-access", "rotated-secret-key").start();
+      try {
+        List<GenerationRequest> sent = IntStream.range(0, 6).mapToObj(i -> WorkerTestBed.good("refused-" + i, 1)).toList();
+        bed.send(sent);
+        Set<String> ids = sent.stream().map(GenerationRequest::getRequestId).collect(Collectors.toSet());
+        Map<String, List<GenerationResult>> results = bed.awaitResults(ids, Duration.ofSeconds(120));
+        try (ObjectStore admin = ObjectStore.open(WorkerTestBed.storeConfig(rotated.endpoint(), "refuse-access",
+            "rotated-secret-key"))) {
+          for (String id : ids) {
+            assertThat(results.get(id)).as("outcomes of %s", id).hasSize(1);
+            assertThat(results.get(id).get(0).getOutcome()).isInstanceOf(GenerationFailed.class);
+            GenerationFailed failed = (GenerationFailed) results.get(id).get(0).getOutcome();
+            assertThat(failed.getCode()).isEqualTo(FailureCode.STORAGE_UNAVAILABLE);
+            assertThat(failed.getRetriable()).isTrue();
+            assertThat(failed.getMessage()).contains("images/" + id + "/0.png").contains("2 times").contains("403")
+                .contains("credentials");
+            assertThat(admin.exists(admin.buckets().images(), "images/" + id + "/0.png")).isFalse();
+          }
+        }
+        assertThat(bed.metrics(worker).registry().get("graphpaint.worker.failures").tag("code", "STORAGE_UNAVAILABLE")
+            .counter().count()).isEqualTo(6.0);
+        worker.shutdown();
+      } finally {
+        rotated.close();
       }
     }
   }

@@ -113,11 +113,21 @@ final class WorkerTestBed implements AutoCloseable {
   /** Progress events so far of {@code requestId}, in arrival order. */
   synchronized List<GenerationProgress> progressOf(String requestId) {
     for (int i = 0; i < 3; i++) {
-      for (ConsumerRecord<String, byte[]> record : progress.poll(Duration.ofMillis(200))) {
-        progressSeen.add(progressReader.deserialize(record.topic(), record.value()));
-      }
+      readProgress(Duration.ofMillis(200));
     }
     return progressSeen.stream().filter(event -> event.getRequestId().equals(requestId)).toList();
+  }
+
+  /** Progress events so far sent by worker {@code workerId}, in arrival order (one short poll). */
+  synchronized List<GenerationProgress> progressOfWorker(String workerId) {
+    readProgress(Duration.ofMillis(50));
+    return progressSeen.stream().filter(event -> event.getWorkerId().equals(workerId)).toList();
+  }
+
+  private void readProgress(Duration timeout) {
+    for (ConsumerRecord<String, byte[]> record : progress.poll(timeout)) {
+      progressSeen.add(progressReader.deserialize(record.topic(), record.value()));
+    }
   }
 
   static ObjectStoreConfig storeConfig(String endpoint, String accessKey, String secretKey) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,6 +43,10 @@ public final class ModelManager implements AutoCloseable {
   private final Map<String, ModelPublished> published = new ConcurrentHashMap<>();
   private final Queue<LoadedModel> retired = new ConcurrentLinkedQueue<>();
   private final ExecutorService background;
+  /** Pinned versions being loaded in the background. */
+  private final Set<String> pendingPins = ConcurrentHashMap.newKeySet();
+  /** Pinned versions whose load failed, with the reason, until a request is told. */
+  private final Map<String, String> failedPins = new ConcurrentHashMap<>();
   /** Version being loaded in the background, to skip duplicates. */
   private final AtomicReference<String> loading = new AtomicReference<>();
 
@@ -172,20 +177,38 @@ public final class ModelManager implements AutoCloseable {
     return current.get() != null;
   }
 
+  /** What {@link #resolve} found: a model to run on now, or a pinned version still loading. */
+  public sealed interface Resolution {
+    /** The model is loaded. */
+    record Ready(LoadedModel model) implements Resolution {}
+
+    /** The pinned version is being loaded in the background; ask again later. */
+    record Loading(String version) implements Resolution {}
+  }
+
   /**
    * The model for a request: the current one when {@code pinnedVersion} is null, else the pinned
-   * version from the cache, loaded on demand if it has been published.
+   * version from the cache. A published version that is not loaded starts loading in the
+   * background (the caller's thread, the one that samples, never waits on a load) and the answer
+   * is {@link Resolution.Loading} until it is ready; a load that failed is reported once, to the
+   * next caller asking for that version, as {@link ModelUnavailableException}.
    */
-  public LoadedModel resolve(String pinnedVersion) throws ModelUnavailableException {
+  public Resolution resolve(String pinnedVersion) throws ModelUnavailableException {
     LoadedModel serving = current();
     if (pinnedVersion == null || pinnedVersion.equals(serving.version())) {
-      return serving;
+      return new Resolution.Ready(serving);
     }
     synchronized (loaded) {
       LoadedModel cached = loaded.get(pinnedVersion);
       if (cached != null) {
-        return cached;
+        return new Resolution.Ready(cached);
       }
+    }
+    String failure = failedPins.remove(pinnedVersion);
+    if (failure != null) {
+      throw new ModelUnavailableException("model version '" + pinnedVersion + "' of '" + modelName
+          + "' could not be loaded (" + failure + "); leave modelVersion out to use the current version "
+          + serving.version(), null);
     }
     ModelPublished record = published.get(pinnedVersion);
     if (record == null) {
@@ -193,18 +216,29 @@ public final class ModelManager implements AutoCloseable {
           + "' is not published; published versions: " + new TreeSet<>(published.keySet())
           + "; leave modelVersion out to use the current version " + serving.version(), null);
     }
+    if (pendingPins.add(pinnedVersion)) {
+      background.execute(() -> loadPinned(record));
+    }
+    return new Resolution.Loading(pinnedVersion);
+  }
+
+  private void loadPinned(ModelPublished record) {
+    String version = record.getVersion();
     try {
-      LoadedModel model = loader.load(modelName, pinnedVersion, record.getArtifactUri());
+      LoadedModel model = loader.load(modelName, version, record.getArtifactUri());
       synchronized (loaded) {
-        loaded.put(pinnedVersion, model);
+        if (loaded.putIfAbsent(version, model) != null) {
+          retired.add(model); // loaded meanwhile as a promoted version
+        }
         evictBeyondCapacity();
       }
-      return model;
-    } catch (Exception e) {
+      LOG.info("Loaded pinned model {}/{}", modelName, version);
+    } catch (Exception | LinkageError e) {
       metrics.modelLoadFailed();
-      throw new ModelUnavailableException("model version '" + pinnedVersion + "' of '" + modelName
-          + "' could not be loaded (" + e.getMessage() + "); leave modelVersion out to use the current version "
-          + serving.version(), e);
+      failedPins.put(version, e.getMessage() != null ? e.getMessage() : e.toString());
+      LOG.error("Pinned model {}/{} from {} failed to load", modelName, version, record.getArtifactUri(), e);
+    } finally {
+      pendingPins.remove(version);
     }
   }
 

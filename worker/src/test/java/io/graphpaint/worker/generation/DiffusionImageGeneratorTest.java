@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The real sampling path over a tiny randomly initialised model directory ({@link TestModels}). */
+/** The real sampling path over the shipped trained model ({@link TestModels}). */
 class DiffusionImageGeneratorTest {
 
   private static NDManager manager;
@@ -32,7 +32,7 @@ class DiffusionImageGeneratorTest {
   @BeforeAll
   static void load() {
     manager = NDManager.newBaseManager();
-    model = ModelDirectory.load(TestModels.directory("v1", 1), manager);
+    model = ModelDirectory.load(TestModels.directory("v1"), manager);
     generator = new DiffusionImageGenerator(model);
   }
 
