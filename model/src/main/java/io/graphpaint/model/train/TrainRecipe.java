@@ -53,16 +53,22 @@ public final class TrainRecipe {
    * @param seed run seed
    * @param limit use at most this many training samples (0 = all)
    * @param checkpointEvery steps between checkpoints
-   * @param fusionMode conditioning layout
+   * @param fusionMode conditioning layout; null = APPEND, or the base run's when {@code base} is set
    * @param textLength token length of captions and prompts
    * @param logEvery console progress interval in steps
    * @param tiny the test-sized model instead of the default one (first start of a run only)
    * @param threads libtorch threads (0 = its default, one per core); 1 is faster when other
    *     processes share the cores
+   * @param base another run whose finished stages this run starts from (its architecture,
+   *     tokenizer and recipe are copied on the first start, then {@code fusionMode} and
+   *     {@code lambda} override them): the way to train a variant of stage 2 on the same earlier
+   *     stages; null for none
+   * @param lambda stage-2 weight of L_recon against L_align (1 = no alignment loss); null keeps
+   *     the recipe's
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
-      FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
+      FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda) {
 
     public Options {
       if (dataset == null || run == null) {
@@ -86,12 +92,25 @@ public final class TrainRecipe {
       if (logEvery < 1) {
         throw new IllegalArgumentException("--log-every must be >= 1, got " + logEvery);
       }
+      if (lambda != null && !(lambda >= 0 && lambda <= 1)) {
+        throw new IllegalArgumentException("--lambda must be within [0, 1] (1 = no alignment loss), got " + lambda);
+      }
+      if (base != null && base.toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("--base must be another run directory than --run, got " + base);
+      }
+    }
+
+    /** The options of a run without a base run or a lambda override. */
+    public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
+        FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
+      this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
+          null, null);
     }
 
     static final String USAGE =
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
-            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0]";
+            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -99,6 +118,15 @@ public final class TrainRecipe {
         case "default" -> false;
         default -> throw new IllegalArgumentException("--size must be default or tiny, got " + size);
       };
+    }
+
+    private static FusionMode fusionMode(String name) {
+      try {
+        return FusionMode.valueOf(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--fusion must be one of " + java.util.Arrays.toString(FusionMode.values())
+            + ", got '" + name + "'", e);
+      }
     }
 
     public static Options parse(String... args) {
@@ -109,7 +137,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -123,11 +151,13 @@ public final class TrainRecipe {
             Long.parseLong(values.getOrDefault("seed", "1")),
             Integer.parseInt(values.getOrDefault("limit", "0")),
             Integer.parseInt(values.getOrDefault("checkpoint-every", "250")),
-            FusionMode.valueOf(values.getOrDefault("fusion", "APPEND")),
+            values.containsKey("fusion") ? fusionMode(values.get("fusion")) : null,
             Integer.parseInt(values.getOrDefault("text-length", "48")),
             Integer.parseInt(values.getOrDefault("log-every", "50")),
             parseSize(values.getOrDefault("size", "default")),
-            Integer.parseInt(values.getOrDefault("threads", "0")));
+            Integer.parseInt(values.getOrDefault("threads", "0")),
+            values.containsKey("base") ? Path.of(values.get("base")) : null,
+            values.containsKey("lambda") ? Double.valueOf(values.get("lambda")) : null);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -177,6 +207,16 @@ public final class TrainRecipe {
             continue;
           }
           StageCheckpoints checkpoints = new StageCheckpoints(stageDirectory, 2);
+          Path baseStage = options.base() == null ? null : options.base().resolve("stages").resolve(kind.id());
+          if (!weightsCurrent && checkpoints.latestStep().isEmpty() && baseStage != null
+              && Files.isRegularFile(baseStage.resolve(FINAL_WEIGHTS))) {
+            // finished in the base run and not begun here: this run starts after it
+            lastFinished = baseStage;
+            Map<String, Object> summary = new LinkedHashMap<>(JSON.readValue(baseStage.resolve(SUMMARY).toFile(), Map.class));
+            summary.put("fromBaseRun", options.base().getFileName().toString());
+            metrics.put(kind.id(), summary);
+            continue;
+          }
           if (!weightsCurrent && checkpoints.latestStep().isEmpty() && lastFinished != null) {
             loadFinal(model, lastFinished, manager);
           }
@@ -219,7 +259,22 @@ public final class TrainRecipe {
   private static void loadFinal(GraphPaintModel model, Path stageDirectory, NDManager manager) {
     try (NDManager scratch = manager.newSubManager()) {
       Path file = stageDirectory.resolve(FINAL_WEIGHTS);
-      Map<String, NDArray> weights = SafetensorsFile.read(file, scratch);
+      Map<String, NDArray> weights = new LinkedHashMap<>(SafetensorsFile.read(file, scratch));
+      // a variant with another fusion mode than its base run (TEXT_ONLY has no graph projection)
+      // leaves the base's fusion weights it has no parameter for; everything else must match
+      java.util.Set<String> known = model.parameters().arrays().keySet();
+      List<String> dropped = new ArrayList<>();
+      weights.keySet().removeIf(name -> {
+        boolean foreign = name.startsWith(GraphPaintModel.FUSION + ".") && !known.contains(name);
+        if (foreign) {
+          dropped.add(name);
+        }
+        return foreign;
+      });
+      if (!dropped.isEmpty()) {
+        System.out.println("graphpaint training: fusion mode " + model.config().fusion().mode()
+            + " has no parameter for " + dropped + " of " + file + "; left out");
+      }
       model.parameters().load(weights, List.of(), file.toString());
     }
   }
@@ -249,6 +304,24 @@ public final class TrainRecipe {
     if (Files.isRegularFile(architecture) && Files.isRegularFile(tokenizer)) {
       return Map.entry(JSON.readValue(architecture.toFile(), ModelConfig.class), Files.readAllBytes(tokenizer));
     }
+    if (options.base() != null) {
+      Path baseArchitecture = options.base().resolve("architecture.json");
+      Path baseTokenizer = options.base().resolve("tokenizer.json");
+      if (!Files.isRegularFile(baseArchitecture) || !Files.isRegularFile(baseTokenizer)) {
+        throw new IllegalArgumentException("--base " + options.base() + " is not a run directory: it has no "
+            + "architecture.json and tokenizer.json");
+      }
+      ModelConfig config = JSON.readValue(baseArchitecture.toFile(), ModelConfig.class);
+      if (options.fusionMode() != null) {
+        if (options.fusionMode() != null) {
+      config = config.withFusion(config.fusion().withMode(options.fusionMode()));
+    }
+      }
+      byte[] words = Files.readAllBytes(baseTokenizer);
+      Files.write(tokenizer, words);
+      Files.write(architecture, JSON.writeValueAsBytes(config));
+      return Map.entry(config, words);
+    }
     List<String> texts = new ArrayList<>(data.captions());
     texts.addAll(data.labelPrompts());
     WordTokenizer words = WordTokenizer.of(texts, options.textLength());
@@ -256,7 +329,9 @@ public final class TrainRecipe {
         options.tiny()
             ? ModelConfig.tiny(vocabulary, words.ids(), data.imageSize())
             : ModelConfig.defaults(vocabulary, words.ids(), data.imageSize());
-    config = config.withFusion(config.fusion().withMode(options.fusionMode()));
+    if (options.fusionMode() != null) {
+      config = config.withFusion(config.fusion().withMode(options.fusionMode()));
+    }
     Files.write(tokenizer, words.json());
     Files.write(architecture, JSON.writeValueAsBytes(config));
     return Map.entry(config, words.json());
@@ -267,9 +342,17 @@ public final class TrainRecipe {
     if (Files.isRegularFile(file)) {
       return JSON.readValue(file.toFile(), TrainingConfig.class);
     }
-    TrainingConfig config = TrainingConfig.defaults(options.seed()).scaledSteps(options.stepsScale());
-    for (StageKind kind : StageKind.values()) {
-      config = config.withStage(kind, config.stage(kind).withCheckpointEvery(options.checkpointEvery()));
+    TrainingConfig config;
+    if (options.base() != null && Files.isRegularFile(options.base().resolve("training.json"))) {
+      config = JSON.readValue(options.base().resolve("training.json").toFile(), TrainingConfig.class);
+    } else {
+      config = TrainingConfig.defaults(options.seed()).scaledSteps(options.stepsScale());
+      for (StageKind kind : StageKind.values()) {
+        config = config.withStage(kind, config.stage(kind).withCheckpointEvery(options.checkpointEvery()));
+      }
+    }
+    if (options.lambda() != null) {
+      config = config.withLambda(options.lambda());
     }
     ObjectNode tree = JSON.valueToTree(config);
     Files.write(file, JSON.writeValueAsBytes(tree));

@@ -69,6 +69,12 @@ public record TrainingConfig(
     };
   }
 
+  /** The same recipe with stage 2's weight of L_recon against L_align set to {@code lambda}. */
+  public TrainingConfig withLambda(double lambda) {
+    return new TrainingConfig(seed, clipPretraining, textToImage, alignment, fineTuning, alignmentLoss,
+        adversarialWeight, discriminatorOptimizer, lambda);
+  }
+
   public TrainingConfig withStage(StageKind kind, StageConfig stage) {
     return new TrainingConfig(
         seed,

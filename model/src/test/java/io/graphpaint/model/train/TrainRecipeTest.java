@@ -56,8 +56,54 @@ class TrainRecipeTest {
     }
   }
 
+  /**
+   * A variant run on a base run's finished stages: it trains only stage 2, here in TEXT_ONLY
+   * (whose model has no graph projection, so the base's fusion weights are left out) with lambda
+   * 1, and its stage 2 starts from the base's stage-1 weights, not from scratch.
+   */
+  @Test
+  void aVariantRunTrainsOnlyStageTwoOnTheBaseRunsEarlierStages(@TempDir Path dataset, @TempDir Path base,
+      @TempDir Path variant) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    String[] baseArgs = {
+      "--dataset", dataset.toString(), "--run", base.toString(), "--steps-scale", "0.0005",
+      "--checkpoint-every", "2", "--size", "tiny", "--text-length", "32", "--seed", "5"
+    };
+    new TrainRecipe(TrainRecipe.Options.parse(baseArgs), List.of()).run();
+    String[] variantArgs = {
+      "--dataset", dataset.toString(), "--run", variant.toString(), "--base", base.toString(),
+      "--fusion", "TEXT_ONLY", "--lambda", "1", "--size", "tiny", "--seed", "5"
+    };
+    List<String> steps = new ArrayList<>();
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(variantArgs), List.of(p -> steps.add(p.stage() + "@" + p.step())))
+        .run();
+    assertThat(steps).containsExactly("2-fine-tuning@1", "2-fine-tuning@2", "2-fine-tuning@3", "2-fine-tuning@4",
+        "2-fine-tuning@5", "2-fine-tuning@6");
+    assertThat(Files.readString(variant.resolve("architecture.json"))).contains("TEXT_ONLY");
+    assertThat(Files.readString(variant.resolve("training.json"))).contains("\"lambda\" : 1.0");
+    assertThat(Files.readString(model.resolve("metrics.json"))).contains("fromBaseRun");
+    assertThat(variant.resolve("stages").resolve(StageKind.ALIGNMENT.id())).doesNotExist();
+    try (NDManager manager = NDManager.newBaseManager();
+        SceneGraphPipeline pipeline = SceneGraphPipeline.load(model, manager)) {
+      assertThat(pipeline.model().config().fusion().mode()).isEqualTo(io.graphpaint.model.fusion.FusionMode.TEXT_ONLY);
+      // CLIP is frozen in stage 2: the variant's text tower is the base's stage-0a one
+      var baseClip = io.graphpaint.model.checkpoint.SafetensorsFile.read(base.resolve("model").resolve("clip.safetensors"), manager);
+      var variantClip = io.graphpaint.model.checkpoint.SafetensorsFile.read(model.resolve("clip.safetensors"), manager);
+      assertThat(variantClip.keySet()).isEqualTo(baseClip.keySet());
+      for (String name : baseClip.keySet()) {
+        assertThat(variantClip.get(name).toFloatArray()).as(name).containsExactly(baseClip.get(name).toFloatArray());
+      }
+    }
+  }
+
   @Test
   void optionsNameWhatIsWrong() {
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--lambda", "1.5"))
+        .hasMessageContaining("--lambda must be within [0, 1]");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--base", "r"))
+        .hasMessageContaining("--base must be another run directory");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--fusion", "SIDEWAYS"))
+        .hasMessageContaining("--fusion must be one of");
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--run", "x")).hasMessageContaining("--dataset and --run are required");
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--steps", "3"))
         .hasMessageContaining("unknown option --steps");
