@@ -256,7 +256,7 @@ public final class ModelBenchmark {
    * {@code out/grid-<split>.png} and {@code out/grid-<split>.md}: the graphs of {@code entries},
    * their ground truth and sample 0 of each model at the first guidance scale.
    */
-  static Path writeGrid(Options options, List<ManifestEntry> entries, String split, DirectoryBlobStore groundTruth)
+  static SampleGrid.Grid writeGrid(Options options, List<ManifestEntry> entries, String split, DirectoryBlobStore groundTruth)
       throws IOException {
     double guidance = options.guidance().get(0);
     List<SceneGraph> graphs = entries.stream().map(ManifestEntry::graph).toList();
@@ -289,7 +289,7 @@ public final class ModelBenchmark {
         + " steps, guidance w = " + format(guidance) + ", the same seed in every column) of "
         + String.join(", ", described) + ". Images enlarged " + scale + "x with nearest neighbour.\n";
     Files.writeString(options.out().resolve("grid-" + split + ".md"), markdown);
-    return png;
+    return grid;
   }
 
   private static BufferedImage decode(byte[] bytes, String name) throws IOException {
