@@ -11,8 +11,16 @@ import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.checkpoint.SafetensorsFile;
+import io.graphpaint.model.data.Relationship;
+import io.graphpaint.model.data.SceneGraph;
+import io.graphpaint.model.data.ShapesConfig;
 import io.graphpaint.model.data.ShapesDatasets;
 import io.graphpaint.model.fusion.FusionMode;
+import io.graphpaint.model.fusion.PromptKind;
+import io.graphpaint.model.sampling.SamplingOptions;
+import io.graphpaint.model.sampling.SamplingProgress;
+import io.graphpaint.model.sampling.SamplingRequest;
+import io.graphpaint.model.sampling.SceneGraphPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,6 +107,35 @@ class ExportStageTest {
     String metrics = Files.readString(model.resolve(ModelDirectory.METRICS_JSON));
     assertThat(metrics).contains("\"stage\" : \"0b-text-to-image\"", "\"fusionMode\" : \"TEXT_ONLY\"",
         "\"runFusionMode\" : \"APPEND\"", PROJECTION_WEIGHT, "\"steps\" : 7");
+  }
+
+  /** A real (tiny, few-step) run: stage 0b exported as TEXT_ONLY is 0b's model, not the final one, and samples. */
+  @Test
+  void stage0bOfARealRunSamplesWithCaptionPrompts(@TempDir Path dataset, @TempDir Path run, @TempDir Path out)
+      throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    // steps per stage: 2000, 12000, 2000, 12000 times 1/4000 -> 1, 3, 1, 3; the vocabulary comes from RUN/model
+    Path finalModel = new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run", run.toString(),
+        "--steps-scale", "0.00025", "--size", "tiny", "--text-length", "32", "--seed", "2"), List.of()).run();
+    Path model = out.resolve("0b");
+
+    ExportStage.Result result = ExportStage.export(ExportStage.Options.parse(
+        "--run", run.toString(), "--stage", "0b-text-to-image", "--out", model.toString(), "--fusion", "TEXT_ONLY"));
+
+    assertThat(result.leftOut()).containsExactlyInAnyOrder(PROJECTION_WEIGHT, PROJECTION_BIAS);
+    assertWeightsEqualStageFile(model, TrainRecipe.finalWeights(run, StageKind.TEXT_TO_IMAGE), FusionMode.TEXT_ONLY);
+    try (NDManager manager = NDManager.newBaseManager();
+        SceneGraphPipeline exported = SceneGraphPipeline.load(model, manager);
+        GraphPaintModel full = ModelDirectory.load(finalModel, manager)) {
+      // stage 2 trained the UNet further: the export holds the UNet as 0b left it
+      String weight = GraphPaintModel.UNET + ".conv_in.weight";
+      assertThat(exported.model().parameters().arrays().get(weight).toFloatArray())
+          .isNotEqualTo(full.parameters().arrays().get(weight).toFloatArray());
+      var graph = SceneGraph.of(List.of("red circle", "blue square"), List.of(new Relationship(0, "left of", 1)));
+      var images = exported.generate(List.of(new SamplingRequest(graph, 1, 1)),
+          new SamplingOptions(2, 1.5, 0f, 1, PromptKind.CAPTION), SamplingProgress.NONE);
+      assertThat(images.get(0).png()).isNotEmpty();
+    }
   }
 
   @Test
