@@ -145,7 +145,7 @@ public final class ModelBenchmark {
             Integer.parseInt(values.getOrDefault("steps", "50")),
             guidance,
             Path.of(values.getOrDefault("out", "benchmark-out")),
-            values.containsKey("caption") ? new LinkedHashSet<>(List.of(values.get("caption").split(","))) : Set.of(),
+            values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
             Integer.parseInt(values.getOrDefault("grid", "8")));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
@@ -154,6 +154,14 @@ public final class ModelBenchmark {
   }
 
   private ModelBenchmark() {}
+
+  private static Set<String> names(String commaSeparated) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : commaSeparated.split(",")) {
+      names.add(name.trim());
+    }
+    return names;
+  }
 
   public static void main(String[] args) throws IOException {
     if (System.getProperty("java.awt.headless") == null) {

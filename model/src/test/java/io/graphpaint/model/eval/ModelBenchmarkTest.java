@@ -70,7 +70,7 @@ class ModelBenchmarkTest {
     assertThat(options.promptOf("caption")).isEqualTo(PromptKind.CAPTION);
     assertThat(options.promptOf("labels")).isEqualTo(PromptKind.LABELS);
     assertThat(options.grid()).isEqualTo(8);
-    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "b=n", "--caption", "a,b",
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "b=n", "--caption", "a, b",
         "--grid", "0").captionModels()).containsExactly("a", "b");
     assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--caption", "b"))
         .hasMessageContaining("--caption names 'b', which is not a --model row (rows: a)");
