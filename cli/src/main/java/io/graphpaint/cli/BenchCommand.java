@@ -210,10 +210,16 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "model", mixinStandardHelpOptions = true,
-      description = "The shapes benchmark of trained models: sample each split's graphs with each model and guidance "
+      description = {"The shapes benchmark of trained models: sample each split's graphs with each model and guidance "
           + "scale, then OOR, relation accuracy, exact counts, CLIP-FID and diversity (model.eval.ModelBenchmark). "
-          + "ARGS: --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--splits test,test_unseen] [--limit 200] "
-          + "[--samples 2] [--steps 50] [--guidance 1.0,1.5] [--out DIR].")
+          + "ARGS: --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]] "
+          + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5] [--grid 8] "
+          + "[--out DIR].",
+          "Rows are prompted with the graph's object labels; the rows named by --caption with the graph flattened to "
+              + "the caption stage 0b trains on (a stage-0b model from `graphpaint train export --stage 0b "
+              + "--fusion TEXT_ONLY`). report.json records each row's prompt. --grid N writes OUT/grid-SPLIT.png "
+              + "(and .md) for the first N graphs: the graph as text, its ground truth and the first sample of each "
+              + "model at the first guidance scale, enlarged with nearest neighbour; 0 = no grid."})
   static final class Model implements Callable<Integer> {
     @picocli.CommandLine.Unmatched // the benchmark parses its own --options
     List<String> args = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.graphpaint.cli;
 
+import io.graphpaint.model.train.ExportStage;
 import io.graphpaint.model.train.ProgressListener;
 import io.graphpaint.model.train.TrainRecipe;
 import java.nio.file.Files;
@@ -8,20 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code graphpaint train}: the paper's training recipe (stages 0a, 0b, 1, 2) on a dataset directory. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train a model with the recipe 0a (CLIP) -> 0b (text-to-image) -> 1 (graph alignment) -> "
         + "2 (fine-tuning) on a dataset directory; the model is written to RUN/model.",
-        "Safe to stop at any time: the same command continues from the last checkpoint."})
+        "Safe to stop at any time: the same command continues from the last checkpoint.",
+        "`graphpaint train export` writes one finished stage of a run as a model directory."},
+    subcommands = TrainCommand.Export.class)
 final class TrainCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Dataset directory (`graphpaint dataset make`).")
+  // required, but checked in call(): picocli would otherwise demand them before `train export` too
+  @Option(names = "--dataset", paramLabel = "DIR", description = "Dataset directory (`graphpaint dataset make`); required.")
   Path dataset;
 
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory: checkpoints and the final model.")
+  @Option(names = "--run", paramLabel = "DIR", description = "Run directory: checkpoints and the final model; required.")
   Path run;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--steps-scale", defaultValue = "1.0",
       description = "Multiplies every stage's step count (default: ${DEFAULT-VALUE}).")
@@ -56,6 +66,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    List<String> missing = new ArrayList<>();
+    if (dataset == null) {
+      missing.add("'--dataset=DIR'");
+    }
+    if (run == null) {
+      missing.add("'--run=DIR'");
+    }
+    if (!missing.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "Missing required options: " + String.join(", ", missing));
+    }
     if (!Files.isRegularFile(dataset.resolve("manifest.jsonl"))) {
       throw new CliException("--dataset " + dataset + " is not a dataset directory (no manifest.jsonl); make one with "
           + "`graphpaint dataset make DIR`", 2, null);
@@ -79,5 +99,53 @@ final class TrainCommand implements Callable<Integer> {
     Path model = new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
     System.out.println("serve it with: ./graphpaint up --model " + model);
     return 0;
+  }
+
+  /** {@code graphpaint train export}: a finished stage of a run as a model directory (model.train.ExportStage). */
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = {"Write the weights a run had at the end of one finished stage as a model directory, to sample "
+          + "or benchmark it like the final model (model.train.ExportStage).",
+          "Stage 0b with --fusion TEXT_ONLY is the caption-conditioned text-to-image model: benchmark it with "
+              + "`graphpaint bench model ... --caption NAME`."})
+  static final class Export implements Callable<Integer> {
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory of `graphpaint train`.")
+    Path run;
+
+    @Option(names = "--stage", required = true, paramLabel = "ID",
+        description = "Finished stage: 0a-clip, 0b-text-to-image, 1-alignment or 2-fine-tuning (or 0a, 0b, 1, 2).")
+    String stage;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write (new or empty).")
+    Path out;
+
+    @Option(names = "--fusion", paramLabel = "MODE",
+        description = "Fusion mode of the exported model: APPEND, INTERLEAVE, APPEND_LOCAL or TEXT_ONLY (default: the run's).")
+    String fusion;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+        description = "The run's dataset, for its vocabulary (default: taken from RUN/model once the run has finished).")
+    Path dataset;
+
+    @Override
+    public Integer call() {
+      List<String> args = new ArrayList<>(List.of("--run", run.toString(), "--stage", stage, "--out", out.toString()));
+      if (fusion != null) {
+        args.addAll(List.of("--fusion", fusion));
+      }
+      if (dataset != null) {
+        args.addAll(List.of("--dataset", dataset.toString()));
+      }
+      ExportStage.Options options;
+      try {
+        options = ExportStage.Options.parse(args.toArray(String[]::new));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
+      }
+      ExportStage.Result result = ExportStage.export(options); // a failure is reported as one line, exit 1
+      System.out.println("stage " + result.stage().id() + " of " + run + " written to " + result.directory() + " as a "
+          + result.fusion() + " model" + (result.leftOut().isEmpty() ? "" : "; left out " + result.leftOut()));
+      return 0;
+    }
   }
 }

@@ -131,6 +131,23 @@ class CommandLineTest {
   }
 
   @Test
+  void trainExportNeedsOnlyItsOwnOptionsAndNamesWhatIsWrong() {
+    Run trainAlone = run("train", "--run", temp.toString());
+    assertThat(trainAlone.exitCode()).isEqualTo(2);
+    assertThat(trainAlone.errLines()).containsExactly(
+        "graphpaint train: Missing required options: '--dataset=DIR' (see 'graphpaint train --help')");
+    Run badStage = run("train", "export", "--run", temp.toString(), "--stage", "9", "--out", temp.resolve("m").toString());
+    assertThat(badStage.exitCode()).isEqualTo(2);
+    assertThat(badStage.errLines()).containsExactly("graphpaint train export: stage must be one of 0a-clip, "
+        + "0b-text-to-image, 1-alignment, 2-fine-tuning (or 0a, 0b, 1, 2), got '9'");
+    Run notARun = run("train", "export", "--run", temp.toString(), "--stage", "0b", "--out", temp.resolve("m").toString(),
+        "--fusion", "text_only");
+    assertThat(notARun.exitCode()).isEqualTo(1);
+    assertThat(notARun.errLines()).containsExactly("graphpaint train export: --run " + temp
+        + " is not a training run directory (needs architecture.json and tokenizer.json)");
+  }
+
+  @Test
   void missingGraphFileIsNamed() {
     Run run = run("submit", temp.resolve("nope.json").toString());
     assertThat(run.exitCode()).isEqualTo(2);

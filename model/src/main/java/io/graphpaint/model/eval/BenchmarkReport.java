@@ -21,13 +21,21 @@ import java.util.Set;
  */
 public final class BenchmarkReport {
 
-  /** One run's metrics, in insertion order. */
-  public record Row(String name, Map<String, Double> metrics) {
+  /**
+   * One run's metrics, in insertion order, and the settings that made it (model, split, prompt,
+   * ...), which the JSON keeps beside the metrics.
+   */
+  public record Row(String name, Map<String, Double> metrics, Map<String, String> settings) {
     public Row {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("row name must be non-blank");
       }
       metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+      settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    public Row(String name, Map<String, Double> metrics) {
+      this(name, metrics, Map.of());
     }
   }
 
@@ -43,6 +51,12 @@ public final class BenchmarkReport {
 
   public BenchmarkReport add(String name, Map<String, Double> metrics) {
     rows.add(new Row(name, metrics));
+    return this;
+  }
+
+  /** A row with the settings that made it (kept in the JSON, not in the table). */
+  public BenchmarkReport add(String name, Map<String, String> settings, Map<String, Double> metrics) {
+    rows.add(new Row(name, metrics, settings));
     return this;
   }
 
@@ -107,6 +121,9 @@ public final class BenchmarkReport {
     for (Row r : rows) {
       ObjectNode row = array.addObject();
       row.put("name", r.name());
+      if (!r.settings().isEmpty()) {
+        row.set("settings", JSON.valueToTree(r.settings()));
+      }
       ObjectNode metrics = row.putObject("metrics");
       r.metrics().forEach((k, v) -> {
         if (Double.isFinite(v)) {
@@ -132,7 +149,9 @@ public final class BenchmarkReport {
         Map<String, Double> metrics = new LinkedHashMap<>();
         row.path("metrics").fields().forEachRemaining(e ->
             metrics.put(e.getKey(), e.getValue().isNull() ? Double.NaN : e.getValue().asDouble()));
-        report.add(row.path("name").asText(), metrics);
+        Map<String, String> settings = new LinkedHashMap<>();
+        row.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        report.add(row.path("name").asText(), settings, metrics);
       }
       root.path("notes").fields().forEachRemaining(e -> report.note(e.getKey(), e.getValue().asText()));
       return report;

@@ -4,19 +4,26 @@ import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.data.DirectoryBlobStore;
 import io.graphpaint.model.data.Manifest;
 import io.graphpaint.model.data.ManifestEntry;
+import io.graphpaint.model.data.SceneGraph;
+import io.graphpaint.model.fusion.PromptKind;
 import io.graphpaint.model.sampling.GeneratedImage;
 import io.graphpaint.model.sampling.SamplingOptions;
 import io.graphpaint.model.sampling.SamplingRequest;
 import io.graphpaint.model.sampling.SceneGraphPipeline;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
 
 /**
  * The shapes benchmark for trained models: samples every graph of the chosen splits with each
@@ -25,9 +32,17 @@ import java.util.Map;
  * diversity between the samples of one graph, all in the feature space of one frozen CLIP (the
  * first model's), so rows are comparable.
  *
+ * <p>Rows are prompted with the object labels of each graph, as graph-conditioned models are
+ * trained; the rows named by {@code --caption} are prompted with the graph flattened to the
+ * caption the text-to-image stage 0b trains on (for a model exported from that stage with
+ * {@code ExportStage --fusion TEXT_ONLY}). After sampling, {@code grid-<split>.png} shows the
+ * first {@code --grid} graphs of each split: the graph as text, its ground-truth render and the
+ * first sample of each model at the first guidance scale (see {@link SampleGrid}).
+ *
  * <pre>
- * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--splits test,test_unseen]
- *     [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5] [--out DIR]
+ * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
+ *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5]
+ *     [--grid 8] [--out DIR]
  * </pre>
  */
 public final class ModelBenchmark {
@@ -41,9 +56,12 @@ public final class ModelBenchmark {
    * @param steps DDIM steps
    * @param guidance classifier-free guidance scales, one row each
    * @param out where the PNGs and report.json go
+   * @param captionModels names of the model rows prompted with the graph's caption instead of its
+   *     labels
+   * @param grid graphs per split shown in {@code grid-<split>.png}, in [0, 64] (0 = no grid)
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
-      int steps, List<Double> guidance, Path out) {
+      int steps, List<Double> guidance, Path out, Set<String> captionModels, int grid) {
 
     public Options {
       if (dataset == null || models == null || models.isEmpty() || out == null) {
@@ -64,13 +82,29 @@ public final class ModelBenchmark {
       if (guidance == null || guidance.isEmpty() || guidance.stream().anyMatch(g -> !(g >= 0 && g <= 30))) {
         throw new IllegalArgumentException("--guidance must list scales within [0, 30], got " + guidance);
       }
-      models = new LinkedHashMap<>(models);
+      captionModels = captionModels == null ? Set.of() : java.util.Collections.unmodifiableSet(new LinkedHashSet<>(captionModels));
+      for (String name : captionModels) {
+        if (!models.containsKey(name)) {
+          throw new IllegalArgumentException(
+              "--caption names '" + name + "', which is not a --model row (rows: " + String.join(", ", models.keySet()) + ")");
+        }
+      }
+      if (grid < 0 || grid > 64) {
+        throw new IllegalArgumentException("--grid must be within [0, 64] (0 = no grid), got " + grid);
+      }
+      models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
       splits = List.copyOf(splits);
       guidance = List.copyOf(guidance);
     }
 
+    /** The prompt a model row is sampled with. */
+    public PromptKind promptOf(String model) {
+      return captionModels.contains(model) ? PromptKind.CAPTION : PromptKind.LABELS;
+    }
+
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
-        + " [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5] [--out DIR]";
+        + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50]"
+        + " [--guidance 1.0,1.5] [--grid 8] [--out DIR]";
 
     public static Options parse(String... args) {
       Map<String, Path> models = new LinkedHashMap<>();
@@ -85,8 +119,13 @@ public final class ModelBenchmark {
           if (eq <= 0) {
             throw new IllegalArgumentException("--model takes NAME=DIR, got '" + args[i + 1] + "'\n" + USAGE);
           }
-          models.put(args[i + 1].substring(0, eq), Path.of(args[i + 1].substring(eq + 1)));
-        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out").contains(name)) {
+          String model = args[i + 1].substring(0, eq);
+          if (models.containsKey(model)) {
+            throw new IllegalArgumentException("--model " + model + " is given twice; row names must differ");
+          }
+          models.put(model, Path.of(args[i + 1].substring(eq + 1)));
+        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid")
+            .contains(name)) {
           values.put(name, args[i + 1]);
         } else {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -105,7 +144,9 @@ public final class ModelBenchmark {
             Integer.parseInt(values.getOrDefault("samples", "2")),
             Integer.parseInt(values.getOrDefault("steps", "50")),
             guidance,
-            Path.of(values.getOrDefault("out", "benchmark-out")));
+            Path.of(values.getOrDefault("out", "benchmark-out")),
+            values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
+            Integer.parseInt(values.getOrDefault("grid", "8")));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -114,7 +155,18 @@ public final class ModelBenchmark {
 
   private ModelBenchmark() {}
 
+  private static Set<String> names(String commaSeparated) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : commaSeparated.split(",")) {
+      names.add(name.trim());
+    }
+    return names;
+  }
+
   public static void main(String[] args) throws IOException {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true"); // the grid is drawn with Java2D, never on a screen
+    }
     Options options = Options.parse(args);
     BenchmarkReport report = run(options);
     System.out.println(report.toTable());
@@ -129,6 +181,9 @@ public final class ModelBenchmark {
     report.note("dataset", options.dataset().getFileName().toString());
     report.note("samples per graph", Integer.toString(options.samples()));
     report.note("ddim steps", Integer.toString(options.steps()));
+    List<String> prompts = new ArrayList<>();
+    options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
+    report.note("prompts", String.join(", ", prompts));
     Files.createDirectories(options.out());
     try (NDManager root = NDManager.newBaseManager()) {
       List<Map.Entry<String, Path>> models = new ArrayList<>(options.models().entrySet());
@@ -144,11 +199,21 @@ public final class ModelBenchmark {
               if (entries.isEmpty()) {
                 throw new IllegalArgumentException("split '" + split + "' has no entries in " + options.dataset());
               }
+              PromptKind prompt = options.promptOf(model.getKey());
+              if (prompt == PromptKind.CAPTION) {
+                requireGraphCaptions(entries, split);
+              }
               for (double guidance : options.guidance()) {
                 String row = model.getKey() + " " + split + " w=" + format(guidance);
-                Path dir = options.out().resolve(model.getKey()).resolve(split).resolve("w" + format(guidance));
-                Map<String, Double> metrics = sampleAndMeasure(sampler, entries, options, guidance, dir, features, groundTruth);
-                report.add(row, metrics);
+                Path dir = sampleDirectory(options.out(), model.getKey(), split, guidance);
+                Map<String, Double> metrics =
+                    sampleAndMeasure(sampler, entries, options, guidance, prompt, dir, features, groundTruth);
+                Map<String, String> settings = new LinkedHashMap<>();
+                settings.put("model", model.getKey());
+                settings.put("split", split);
+                settings.put("guidance", format(guidance));
+                settings.put("prompt", prompt.name());
+                report.add(row, settings, metrics);
                 System.out.printf(Locale.ROOT, "%s: %s%n", row, metrics);
               }
             }
@@ -158,7 +223,89 @@ public final class ModelBenchmark {
     }
     report.writeJson(options.out().resolve("report.json"));
     Files.writeString(options.out().resolve("report.txt"), report.toTable());
+    if (options.grid() > 0) {
+      for (String split : options.splits()) {
+        writeGrid(options, entriesOf(manifest, split, Math.min(options.grid(), limitOrAll(options.limit()))), split, groundTruth);
+      }
+    }
     return report;
+  }
+
+  private static int limitOrAll(int limit) {
+    return limit == 0 ? Integer.MAX_VALUE : limit;
+  }
+
+  /** {@code out/<model>/<split>/w<scale>}: the samples of one row. */
+  static Path sampleDirectory(Path out, String model, String split, double guidance) {
+    return out.resolve(model).resolve(split).resolve("w" + format(guidance));
+  }
+
+  /** File name of sample {@code index} of graph {@code id}. */
+  static String sampleFile(String id, int index) {
+    return id + "_" + index + ".png";
+  }
+
+  /**
+   * Caption prompts are made from the graph ({@link PromptKind#CAPTION}); they match what stage 0b
+   * was trained on only if the dataset's captions are those same graph captions.
+   */
+  static void requireGraphCaptions(List<ManifestEntry> entries, String split) {
+    for (ManifestEntry entry : entries) {
+      String fromGraph = PromptKind.CAPTION.text(entry.graph());
+      if (!fromGraph.equals(entry.caption())) {
+        throw new IllegalArgumentException("sample " + entry.id() + " of split '" + split + "' has the caption '"
+            + entry.caption() + "', not its graph's caption '" + fromGraph + "': --caption rows would not be"
+            + " prompted as the model was trained");
+      }
+    }
+  }
+
+  /**
+   * {@code out/grid-<split>.png} and {@code out/grid-<split>.md}: the graphs of {@code entries},
+   * their ground truth and sample 0 of each model at the first guidance scale.
+   */
+  static SampleGrid.Grid writeGrid(Options options, List<ManifestEntry> entries, String split, DirectoryBlobStore groundTruth)
+      throws IOException {
+    double guidance = options.guidance().get(0);
+    List<SceneGraph> graphs = entries.stream().map(ManifestEntry::graph).toList();
+    List<SampleGrid.Column> columns = new ArrayList<>();
+    List<BufferedImage> truth = new ArrayList<>();
+    for (ManifestEntry entry : entries) {
+      truth.add(decode(groundTruth.get(entry.image()), entry.image()));
+    }
+    columns.add(new SampleGrid.Column("ground truth", truth));
+    List<String> described = new ArrayList<>();
+    for (String model : options.models().keySet()) {
+      Path dir = sampleDirectory(options.out(), model, split, guidance);
+      List<BufferedImage> samples = new ArrayList<>();
+      for (ManifestEntry entry : entries) {
+        Path file = dir.resolve(sampleFile(entry.id(), 0));
+        samples.add(Files.isRegularFile(file) ? decode(Files.readAllBytes(file), file.toString()) : null);
+      }
+      PromptKind prompt = options.promptOf(model);
+      columns.add(new SampleGrid.Column(prompt == PromptKind.CAPTION ? model + " (caption)" : model, samples));
+      described.add("`" + model + "` (" + prompt.name().toLowerCase(Locale.ROOT) + " prompt)");
+    }
+    SampleGrid.Grid grid = SampleGrid.render(graphs, columns, SampleGrid.DEFAULT_CELL);
+    Path png = options.out().resolve("grid-" + split + ".png");
+    grid.writePng(png);
+    int scale = grid.layout().cellSize() / Math.max(1, truth.get(0).getWidth());
+    String markdown = "![graphpaint samples of the first " + entries.size() + " graphs of split " + split + "]("
+        + png.getFileName() + ")\n\n"
+        + "One row per graph of split `" + split + "` (objects numbered, then relations as `subject predicate object`)."
+        + " Columns: the graph, its ground-truth render, then the first sample (DDIM, " + options.steps()
+        + " steps, guidance w = " + format(guidance) + ", the same seed in every column) of "
+        + String.join(", ", described) + ". Images enlarged " + scale + "x with nearest neighbour.\n";
+    Files.writeString(options.out().resolve("grid-" + split + ".md"), markdown);
+    return grid;
+  }
+
+  private static BufferedImage decode(byte[] bytes, String name) throws IOException {
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+    if (image == null) {
+      throw new IOException("not a readable image: " + name);
+    }
+    return image;
   }
 
   static List<ManifestEntry> entriesOf(List<ManifestEntry> manifest, String split, int limit) {
@@ -172,7 +319,7 @@ public final class ModelBenchmark {
   }
 
   private static Map<String, Double> sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,
-      Options options, double guidance, Path dir, ImageFeatures features, DirectoryBlobStore groundTruth)
+      Options options, double guidance, PromptKind prompt, Path dir, ImageFeatures features, DirectoryBlobStore groundTruth)
       throws IOException {
     Files.createDirectories(dir);
     List<SamplingRequest> requests = new ArrayList<>();
@@ -180,13 +327,14 @@ public final class ModelBenchmark {
       // the seed depends on the graph's position only, so every model and scale sees the same noise
       requests.add(new SamplingRequest(entries.get(i).graph(), 1_000L * i, options.samples()));
     }
-    SamplingOptions sampling = pipeline.defaultOptions().withSteps(options.steps()).withGuidanceScale(guidance);
+    SamplingOptions sampling =
+        pipeline.defaultOptions().withSteps(options.steps()).withGuidanceScale(guidance).withPrompt(prompt);
     long start = System.nanoTime();
     List<GeneratedImage> images = pipeline.generate(requests, sampling, io.graphpaint.model.sampling.SamplingProgress.NONE);
     double seconds = (System.nanoTime() - start) / 1e9;
     for (GeneratedImage image : images) {
       String id = entries.get(image.request()).id();
-      Files.write(dir.resolve(id + "_" + image.index() + ".png"), image.png());
+      Files.write(dir.resolve(sampleFile(id, image.index())), image.png());
     }
     Evaluation.Result result = Evaluation.evaluate(new DirectoryBlobStore(dir), entries,
         new Evaluation.Options(null, features, groundTruth, 0));

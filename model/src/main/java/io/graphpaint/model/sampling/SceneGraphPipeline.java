@@ -14,7 +14,6 @@ import io.graphpaint.model.diffusion.ImageEncoding;
 import io.graphpaint.model.fusion.ConditionInput;
 import io.graphpaint.model.fusion.FusedCondition;
 import io.graphpaint.model.fusion.FusionMode;
-import io.graphpaint.model.fusion.LabelPrompt;
 import io.graphpaint.model.graph.GraphBatcher;
 import io.graphpaint.model.graph.GraphEncoding;
 import java.nio.file.Path;
@@ -22,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scene graphs in, images out: encode each graph, fuse the CLIP text tokens of its label prompt
- * with its graph tokens into S_cond, and run DDIM with classifier-free guidance (the null
+ * Scene graphs in, images out: encode each graph, fuse the CLIP text tokens of its prompt (the
+ * object labels, or the flattened caption, see {@link SamplingOptions#prompt()}) with its graph
+ * tokens into S_cond, and run DDIM with classifier-free guidance (the null
  * condition as the unconditional branch, both branches in one UNet batch).
  *
  * <p>Deterministic: {@link DdimSampler} draws each image's noise from a {@link java.util.Random}
@@ -114,7 +114,7 @@ public final class SceneGraphPipeline implements AutoCloseable {
     for (int i = 0; i < batch; i++) {
       SamplingRequest request = requests.get(chunk.get(i)[0]);
       graphs.add(encoded.get(chunk.get(i)[0]));
-      prompts.add(LabelPrompt.of(request.graph()));
+      prompts.add(options.prompt().text(request.graph()));
       seeds[i] = request.seed() + chunk.get(i)[1];
     }
     FusedCondition condition = condition(graphs, prompts, manager);

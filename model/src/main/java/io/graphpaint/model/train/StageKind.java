@@ -27,6 +27,21 @@ public enum StageKind {
     return id;
   }
 
+  /**
+   * The stage with id {@code name} ({@code 0b-text-to-image}) or its short form, the id up to
+   * the first dash ({@code 0b}).
+   */
+  public static StageKind fromId(String name) {
+    for (StageKind kind : values()) {
+      if (kind.id.equals(name) || kind.id.substring(0, kind.id.indexOf('-')).equals(name)) {
+        return kind;
+      }
+    }
+    List<String> ids = java.util.Arrays.stream(values()).map(StageKind::id).toList();
+    throw new IllegalArgumentException(
+        "stage must be one of " + String.join(", ", ids) + " (or 0a, 0b, 1, 2), got '" + name + "'");
+  }
+
   /** Components whose weights this stage changes (some only in part, see {@link StageTrainer}). */
   public List<String> trainedComponents() {
     return trainedComponents;

@@ -45,6 +45,24 @@ public final class TrainRecipe {
           .build();
   private static final String FINAL_WEIGHTS = "final.safetensors";
   private static final String SUMMARY = "summary.json";
+  static final String ARCHITECTURE = "architecture.json";
+  static final String TOKENIZER = "tokenizer.json";
+  static final String TRAINING = "training.json";
+
+  /** {@code <run>/stages/<id>}: the stage's checkpoints, final weights and summary. */
+  public static Path stageDirectory(Path run, StageKind kind) {
+    return run.resolve("stages").resolve(kind.id());
+  }
+
+  /** The whole model's weights at the end of a stage; absent until the stage has finished. */
+  public static Path finalWeights(Path run, StageKind kind) {
+    return stageDirectory(run, kind).resolve(FINAL_WEIGHTS);
+  }
+
+  /** The stage's summary (steps, losses, speed); written with its final weights. */
+  static Path summary(Path run, StageKind kind) {
+    return stageDirectory(run, kind).resolve(SUMMARY);
+  }
 
   /**
    * @param dataset dataset directory (manifest.jsonl, vocab.json, images)
@@ -299,8 +317,8 @@ public final class TrainRecipe {
 
   /** The model's configuration and tokenizer: read back on restart, else made from the data. */
   private Map.Entry<ModelConfig, byte[]> architecture(Vocabulary vocabulary, TrainingData data) throws IOException {
-    Path architecture = options.run().resolve("architecture.json");
-    Path tokenizer = options.run().resolve("tokenizer.json");
+    Path architecture = options.run().resolve(ARCHITECTURE);
+    Path tokenizer = options.run().resolve(TOKENIZER);
     if (Files.isRegularFile(architecture) && Files.isRegularFile(tokenizer)) {
       return Map.entry(JSON.readValue(architecture.toFile(), ModelConfig.class), Files.readAllBytes(tokenizer));
     }
@@ -338,7 +356,7 @@ public final class TrainRecipe {
   }
 
   private TrainingConfig trainingConfig() throws IOException {
-    Path file = options.run().resolve("training.json");
+    Path file = options.run().resolve(TRAINING);
     if (Files.isRegularFile(file)) {
       return JSON.readValue(file.toFile(), TrainingConfig.class);
     }

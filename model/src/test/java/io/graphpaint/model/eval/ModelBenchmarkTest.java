@@ -3,9 +3,29 @@ package io.graphpaint.model.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.graphpaint.model.checkpoint.GraphPaintModel;
+import io.graphpaint.model.checkpoint.ModelConfig;
+import io.graphpaint.model.checkpoint.ModelDirectory;
+import io.graphpaint.model.data.Manifest;
+import io.graphpaint.model.data.ManifestEntry;
+import io.graphpaint.model.data.Relationship;
+import io.graphpaint.model.data.SceneGraph;
+import io.graphpaint.model.data.ShapesConfig;
+import io.graphpaint.model.data.ShapesDatasets;
+import io.graphpaint.model.data.Vocabulary;
+import io.graphpaint.model.fusion.FusionMode;
+import io.graphpaint.model.fusion.PromptKind;
+import io.graphpaint.model.train.WordTokenizer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelBenchmarkTest {
 
@@ -40,5 +60,76 @@ class ModelBenchmarkTest {
         .hasMessageContaining("--samples must be within [1, 8]");
     assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--steps", "0"))
         .hasMessageContaining("--steps must be within [1, 1000]");
+  }
+
+  @Test
+  void captionRowsAreNamedModelsAndTheGridHasARange() {
+    ModelBenchmark.Options options = ModelBenchmark.Options.parse(
+        "--dataset", "d", "--model", "full=m1", "--model", "caption=m2", "--model", "labels=m3", "--caption", "caption");
+    assertThat(options.promptOf("full")).isEqualTo(PromptKind.LABELS);
+    assertThat(options.promptOf("caption")).isEqualTo(PromptKind.CAPTION);
+    assertThat(options.promptOf("labels")).isEqualTo(PromptKind.LABELS);
+    assertThat(options.grid()).isEqualTo(8);
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "b=n", "--caption", "a, b",
+        "--grid", "0").captionModels()).containsExactly("a", "b");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--caption", "b"))
+        .hasMessageContaining("--caption names 'b', which is not a --model row (rows: a)");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--grid", "65"))
+        .hasMessageContaining("--grid must be within [0, 64]");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "a=n"))
+        .hasMessageContaining("--model a is given twice");
+  }
+
+  @Test
+  void captionRowsNeedTheDatasetsCaptionsToBeTheGraphCaptions() {
+    SceneGraph graph = SceneGraph.of(List.of("red circle", "blue square"), List.of(new Relationship(0, "left of", 1)));
+    ManifestEntry matching = new ManifestEntry("s1", "test", graph, "a red circle left of a blue square", "s1.png",
+        List.of(), 32, 32);
+    ManifestEntry other = new ManifestEntry("s2", "test", graph, "two shapes", "s2.png", List.of(), 32, 32);
+    ModelBenchmark.requireGraphCaptions(List.of(matching), "test");
+    assertThatThrownBy(() -> ModelBenchmark.requireGraphCaptions(List.of(matching, other), "test"))
+        .hasMessageContaining("sample s2 of split 'test' has the caption 'two shapes', not its graph's caption"
+            + " 'a red circle left of a blue square'");
+  }
+
+  /** A tiny untrained model, sampled for 2 graphs by a labels row and a caption row: the report and grid say which is which. */
+  @Test
+  void reportRecordsEachRowsPromptAndTheGridIsWritten(@TempDir Path dataset, @TempDir Path model, @TempDir Path out)
+      throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(8, 32, 4, 0, 2, 0), dataset);
+    Vocabulary vocabulary = Vocabulary.load(dataset.resolve(ShapesDatasets.VOCAB_FILE));
+    List<ManifestEntry> manifest = Manifest.read(dataset.resolve(Manifest.FILE_NAME));
+    List<String> texts = new ArrayList<>();
+    manifest.forEach(e -> {
+      texts.add(e.caption());
+      texts.add(PromptKind.LABELS.text(e.graph()));
+    });
+    WordTokenizer words = WordTokenizer.of(texts, 24);
+    ModelConfig config = ModelConfig.tiny(vocabulary, words.ids(), 32);
+    config = config.withFusion(config.fusion().withMode(FusionMode.TEXT_ONLY));
+    Engine.getInstance().setRandomSeed(3);
+    try (NDManager manager = NDManager.newBaseManager();
+        GraphPaintModel tiny = GraphPaintModel.create(config, vocabulary, words.json(), manager)) {
+      ModelDirectory.save(tiny, model, null, Map.of());
+    }
+
+    BenchmarkReport report = ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
+        "--model", "labels=" + model, "--model", "caption=" + model, "--caption", "caption", "--splits", "test",
+        "--samples", "1", "--steps", "2", "--guidance", "1", "--grid", "2", "--out", out.toString()));
+
+    BenchmarkReport written = BenchmarkReport.fromJson(Files.readAllBytes(out.resolve("report.json")));
+    assertThat(written.rows()).extracting(BenchmarkReport.Row::name).containsExactly("labels test w=1", "caption test w=1");
+    assertThat(written.rows()).extracting(r -> r.settings().get("prompt")).containsExactly("LABELS", "CAPTION");
+    assertThat(written.rows().get(1).settings())
+        .containsEntry("model", "caption").containsEntry("split", "test").containsEntry("guidance", "1");
+    assertThat(written.rows().get(0).metrics()).containsKey("images_per_second");
+    assertThat(report.notes()).containsEntry("prompts", "labels=labels, caption=caption");
+    // same model, same seeds, other prompt: other pixels
+    String id = ModelBenchmark.entriesOf(manifest, "test", 1).get(0).id();
+    byte[] labelled = Files.readAllBytes(ModelBenchmark.sampleDirectory(out, "labels", "test", 1).resolve(ModelBenchmark.sampleFile(id, 0)));
+    byte[] captioned = Files.readAllBytes(ModelBenchmark.sampleDirectory(out, "caption", "test", 1).resolve(ModelBenchmark.sampleFile(id, 0)));
+    assertThat(captioned).isNotEqualTo(labelled);
+    assertThat(ImageIO.read(out.resolve("grid-test.png").toFile()).getWidth()).isGreaterThan(120 + 3 * 96);
+    assertThat(Files.readString(out.resolve("grid-test.md"))).contains("`caption` (caption prompt)");
   }
 }
