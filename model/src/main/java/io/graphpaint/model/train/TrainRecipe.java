@@ -77,10 +77,10 @@ public final class TrainRecipe {
    * @param tiny the test-sized model instead of the default one (first start of a run only)
    * @param threads libtorch threads (0 = its default, one per core); 1 is faster when other
    *     processes share the cores
-   * @param base another run whose finished stages this run starts from (its architecture,
-   *     tokenizer and recipe are copied on the first start, then {@code fusionMode} and
-   *     {@code lambda} override them): the way to train a variant of stage 2 on the same earlier
-   *     stages; null for none
+   * @param base another run whose finished stages 0a, 0b and 1 this run starts from (its
+   *     architecture, tokenizer and recipe are copied on the first start, then {@code fusionMode}
+   *     and {@code lambda} override them); stage 2 is always trained in this run: the way to train
+   *     variants of stage 2 on the same earlier stages; null for none
    * @param lambda stage-2 weight of L_recon against L_align (1 = no alignment loss); null keeps
    *     the recipe's
    */
@@ -225,7 +225,9 @@ public final class TrainRecipe {
             continue;
           }
           StageCheckpoints checkpoints = new StageCheckpoints(stageDirectory, 2);
-          Path baseStage = options.base() == null ? null : options.base().resolve("stages").resolve(kind.id());
+          // stage 2 is what a variant is about: it is always trained here, never taken from the base
+          Path baseStage = options.base() == null || kind == StageKind.FINE_TUNING ? null
+              : options.base().resolve("stages").resolve(kind.id());
           if (!weightsCurrent && checkpoints.latestStep().isEmpty() && baseStage != null
               && Files.isRegularFile(baseStage.resolve(FINAL_WEIGHTS))) {
             // finished in the base run and not begun here: this run starts after it
