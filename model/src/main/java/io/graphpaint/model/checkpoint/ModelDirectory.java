@@ -98,6 +98,11 @@ public final class ModelDirectory {
     return readManifest(directory).config;
   }
 
+  /** The scene-graph vocabulary recorded in {@code directory}'s model.json. */
+  public static Vocabulary readVocabulary(Path directory) {
+    return readManifest(directory).vocabulary;
+  }
+
   /** Loads a model exactly as model.json describes it. */
   public static GraphPaintModel load(Path directory, NDManager parent) {
     Manifest manifest = readManifest(directory);
