@@ -256,6 +256,11 @@ final class BenchCommand implements Runnable {
         description = "Requests sent at once per burst (default: ${DEFAULT-VALUE}).")
     int burst;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Rounds of the burst phase, each measuring every batch setting once, interleaved; throughputs "
+            + "and ratios are medians over the rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--soak", paramLabel = "N", defaultValue = "500",
         description = "Requests of the soak phase (default: ${DEFAULT-VALUE}).")
     int soak;
@@ -280,8 +285,8 @@ final class BenchCommand implements Runnable {
     WorkerBench.Options options() {
       WorkerBench.Options options;
       try {
-        options = new WorkerBench.Options(model != null ? model : Home.defaultModel(), steps, latency, burst, soak,
-            kafka, WorkerBench.Options.parsePhases(phases), WorkerBench.BatchMode.parse(batchMode));
+        options = new WorkerBench.Options(model != null ? model : Home.defaultModel(), steps, latency, burst, rounds,
+            soak, kafka, WorkerBench.Options.parsePhases(phases), WorkerBench.BatchMode.parse(batchMode));
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), 2, e);
       }

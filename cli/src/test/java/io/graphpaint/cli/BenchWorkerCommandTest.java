@@ -41,7 +41,8 @@ class BenchWorkerCommandTest {
     Run help = run("bench", "worker", "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).startsWith("Usage: graphpaint bench worker")
-        .contains("--model", "--steps", "--latency", "--burst", "--soak", "--kafka", "--phases", "--batch-mode");
+        .contains("--model", "--steps", "--latency", "--burst", "--soak", "--kafka", "--phases", "--batch-mode",
+            "--rounds");
     assertThat(run("bench", "--help").out()).containsPattern("(?m)^  worker\\s");
   }
 
@@ -51,6 +52,7 @@ class BenchWorkerCommandTest {
     assertThat(options.model()).isEqualTo(Home.defaultModel());
     assertThat(options.model().resolve("model.json")).isRegularFile();
     assertThat(options.steps()).isEqualTo(8);
+    assertThat(options.burstRounds()).isEqualTo(1);
     assertThat(options.phases()).isEqualTo(EnumSet.allOf(WorkerBench.Phase.class));
     assertThat(options.batchMode()).isEqualTo(WorkerBench.BatchMode.BOTH);
   }
@@ -58,12 +60,13 @@ class BenchWorkerCommandTest {
   @Test
   void givenValuesArrive() {
     WorkerBench.Options options = parse("--latency", "10", "--burst", "16", "--soak", "40", "--kafka", "300",
-        "--steps", "4", "--phases", "burst,SOAK", "--batch-mode", "whole");
+        "--steps", "4", "--phases", "burst,SOAK", "--batch-mode", "whole", "--rounds", "3");
     assertThat(options.latencyRequests()).isEqualTo(10);
     assertThat(options.burstRequests()).isEqualTo(16);
     assertThat(options.soakRequests()).isEqualTo(40);
     assertThat(options.kafkaRecords()).isEqualTo(300);
     assertThat(options.steps()).isEqualTo(4);
+    assertThat(options.burstRounds()).isEqualTo(3);
     assertThat(options.phases()).containsExactlyInAnyOrder(WorkerBench.Phase.BURST, WorkerBench.Phase.SOAK);
     assertThat(options.batchMode()).isEqualTo(WorkerBench.BatchMode.WHOLE);
   }
@@ -78,6 +81,8 @@ class BenchWorkerCommandTest {
         "graphpaint bench worker: --steps must be within [1, 250], got 0");
     assertError(new String[] {"bench", "worker", "--burst", "0"},
         "graphpaint bench worker: --burst must be >= 1, got 0");
+    assertError(new String[] {"bench", "worker", "--rounds", "-1"},
+        "graphpaint bench worker: --rounds must be >= 1, got -1");
     assertError(new String[] {"bench", "worker", "--model", temp.toString()},
         "graphpaint bench worker: --model " + temp + " holds no model.json: give a model directory (model.json + weights)");
     Run notNumber = run("bench", "worker", "--soak", "many");

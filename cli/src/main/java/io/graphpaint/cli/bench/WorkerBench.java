@@ -122,13 +122,15 @@ public final class WorkerBench {
    * @param steps DDIM steps per request
    * @param latencyRequests requests sent one at a time in the latency phase
    * @param burstRequests requests sent at once per burst
+   * @param burstRounds rounds of the burst phase, each measuring every batch setting once (interleaved,
+   *     so a change in the machine's load falls on all settings alike)
    * @param soakRequests requests of the soak phase
    * @param kafkaRecords records of each Kafka end-to-end reference
    * @param phases the phases to run, in their order
    * @param batchMode the UNet modes measured at batch 8
    */
-  public record Options(Path model, int steps, int latencyRequests, int burstRequests, int soakRequests,
-      int kafkaRecords, Set<Phase> phases, BatchMode batchMode) {
+  public record Options(Path model, int steps, int latencyRequests, int burstRequests, int burstRounds,
+      int soakRequests, int kafkaRecords, Set<Phase> phases, BatchMode batchMode) {
 
     public Options {
       if (model == null) {
@@ -139,6 +141,7 @@ public final class WorkerBench {
       }
       requireAtLeastOne("--latency", latencyRequests);
       requireAtLeastOne("--burst", burstRequests);
+      requireAtLeastOne("--rounds", burstRounds);
       requireAtLeastOne("--soak", soakRequests);
       requireAtLeastOne("--kafka", kafkaRecords);
       if (phases == null || phases.isEmpty()) {
@@ -200,7 +203,7 @@ public final class WorkerBench {
           }
         }
         if (options.phases().contains(Phase.BURST)) {
-          bench.bursts(options.burstRequests(), options.batchMode());
+          bench.bursts(options.burstRequests(), options.burstRounds(), options.batchMode());
         }
         if (options.phases().contains(Phase.SOAK)) {
           try (RunningWorker worker = bench.worker("bench-soak", 8, false)) {
@@ -473,22 +476,45 @@ public final class WorkerBench {
       out.flush();
     }
 
-    /** Batch 1, then batch 8 in each chosen UNet mode; each worker warmed up before its timed burst. */
-    void bursts(int requests, BatchMode mode) {
-      double batch1 = burst("bench-b1", 1, false, requests, "batch 1");
-      double perImage = mode.measuresPerImage()
-          ? burst("bench-b8", 8, false, requests, "batch 8, UNet per image") : Double.NaN;
-      double whole = mode.measuresWhole()
-          ? burst("bench-b8-whole", 8, true, requests, "batch 8, UNet on the whole batch") : Double.NaN;
-      out.printf("throughput (requests/s, %d 1-image requests per burst): batch 1 %.2f", requests, batch1);
+    /**
+     * Per round: batch 1, then batch 8 in each chosen UNet mode, each worker warmed up before its
+     * timed burst. Throughputs are medians over the rounds; a ratio is the median of the rounds'
+     * ratios (both settings measured minutes apart at most, under the same load).
+     */
+    void bursts(int requests, int rounds, BatchMode mode) {
+      double[] batch1 = new double[rounds];
+      double[] perImage = new double[rounds];
+      double[] whole = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        String of = rounds > 1 ? " (round " + (round + 1) + " of " + rounds + ")" : "";
+        batch1[round] = burst("bench-b1", 1, false, requests, "batch 1" + of);
+        if (mode.measuresPerImage()) {
+          perImage[round] = burst("bench-b8", 8, false, requests, "batch 8, UNet per image" + of);
+        }
+        if (mode.measuresWhole()) {
+          whole[round] = burst("bench-b8-whole", 8, true, requests, "batch 8, UNet on the whole batch" + of);
+        }
+      }
+      out.printf("throughput (requests/s, %d 1-image requests per burst%s): batch 1 %.2f", requests,
+          rounds > 1 ? ", median of " + rounds + " rounds" : "", percentile(batch1, 50));
       if (mode.measuresPerImage()) {
-        out.printf("; batch 8 UNet per image %.2f, ratio batch8/batch1 %.2f", perImage, perImage / batch1);
+        out.printf("; batch 8 UNet per image %.2f, ratio batch8/batch1 %.2f", percentile(perImage, 50),
+            percentile(ratios(perImage, batch1), 50));
       }
       if (mode.measuresWhole()) {
-        out.printf("; batch 8 UNet whole batch %.2f, ratio batch8/batch1 %.2f", whole, whole / batch1);
+        out.printf("; batch 8 UNet whole batch %.2f, ratio batch8/batch1 %.2f", percentile(whole, 50),
+            percentile(ratios(whole, batch1), 50));
       }
       out.println();
       out.flush();
+    }
+
+    private static double[] ratios(double[] numerators, double[] denominators) {
+      double[] ratios = new double[numerators.length];
+      for (int i = 0; i < ratios.length; i++) {
+        ratios[i] = numerators[i] / denominators[i];
+      }
+      return ratios;
     }
 
     private double burst(String workerId, int batch, boolean wholeBatchUNet, int requests, String label) {
@@ -547,7 +573,7 @@ public final class WorkerBench {
     return -1;
   }
 
-  /** Nearest-rank percentile. */
+  /** Nearest-rank percentile (the median of an even count is its lower middle value). */
   static double percentile(double[] values, double p) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
