@@ -1,5 +1,6 @@
 package io.graphpaint.cli;
 
+import io.graphpaint.cli.bench.WorkerBench;
 import io.graphpaint.devstack.EmbeddedS3;
 import io.graphpaint.devstack.EmbeddedSchemaRegistry;
 import io.graphpaint.model.clip.ClipBenchmark;
@@ -13,6 +14,8 @@ import io.graphpaint.storage.ObjectStore;
 import io.graphpaint.storage.ObjectStoreConfig;
 import io.graphpaint.storage.bench.ObjectStoreLatency;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
         BenchCommand.Training.class,
         BenchCommand.UNet.class,
         BenchCommand.Model.class,
+        BenchCommand.Worker.class,
     })
 final class BenchCommand implements Runnable {
 
@@ -47,7 +51,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip, training or unet");
+        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip, training, unet, model or worker");
   }
 
   @Command(name = "serde", mixinStandardHelpOptions = true,
@@ -230,6 +234,82 @@ final class BenchCommand implements Runnable {
         ModelBenchmark.main(args.toArray(String[]::new));
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), 2, e);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "worker", mixinStandardHelpOptions = true,
+      description = "The generation worker on the embedded stack serving a model directory (cli.bench.WorkerBench): "
+          + "Kafka's end-to-end latency as the reference (in process and Kafka's EndToEndLatency tool), the latency "
+          + "split and pipeline overhead of requests sent one at a time, burst throughput at batch.max.size 8 against 1 "
+          + "(batch 8 with the UNet per image and/or on the whole batch), and RSS over a soak. Image size and "
+          + "guidance come from the model's model.json.")
+  static final class Worker implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR",
+        description = "Model directory to serve (default: models/default of the graphpaint installation).")
+    Path model;
+
+    @Option(names = "--steps", defaultValue = "8", description = "DDIM steps per request (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--latency", paramLabel = "N", defaultValue = "30",
+        description = "Requests sent one at a time in the latency phase (default: ${DEFAULT-VALUE}).")
+    int latency;
+
+    @Option(names = "--burst", paramLabel = "N", defaultValue = "64",
+        description = "Requests sent at once per burst (default: ${DEFAULT-VALUE}).")
+    int burst;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Rounds of the burst phase, each measuring every batch setting once, interleaved; throughputs "
+            + "and ratios are medians over the rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--soak", paramLabel = "N", defaultValue = "500",
+        description = "Requests of the soak phase (default: ${DEFAULT-VALUE}).")
+    int soak;
+
+    @Option(names = "--kafka", paramLabel = "N", defaultValue = "1000",
+        description = "Records of each Kafka end-to-end reference (default: ${DEFAULT-VALUE}).")
+    int kafka;
+
+    @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "latency,burst,soak",
+        description = "Phases to run, among latency, burst, soak (default: ${DEFAULT-VALUE}).")
+    List<String> phases;
+
+    @Option(names = "--batch-mode", paramLabel = "MODE", defaultValue = "both",
+        description = "UNet mode(s) the burst measures at batch 8: per-image (the default worker setting), whole "
+            + "(graphpaint.worker.batch.unet.whole=true) or both (default: ${DEFAULT-VALUE}).")
+    String batchMode;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The checked options; a wrong value is a one-line error naming the flag. */
+    WorkerBench.Options options() {
+      WorkerBench.Options options;
+      try {
+        options = new WorkerBench.Options(model != null ? model : Home.defaultModel(), steps, latency, burst, rounds,
+            soak, kafka, WorkerBench.Options.parsePhases(phases), WorkerBench.BatchMode.parse(batchMode));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage(), 2, e);
+      }
+      if (!Files.isRegularFile(options.model().resolve("model.json"))) {
+        throw new CliException((model != null ? "--model " + model : "the shipped model " + options.model())
+            + " holds no model.json: give a model directory (model.json + weights)", 2, null);
+      }
+      return options;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      WorkerBench.Options options = options();
+      try {
+        WorkerBench.run(options, spec.commandLine().getOut());
+      } catch (IllegalArgumentException e) {
+        throw new CliException(Failures.oneLine(e), e);
       }
       return 0;
     }

@@ -47,6 +47,7 @@ public final class WorkerConfig extends AbstractConfig {
   public static final String MAX_POLL_RECORDS = PREFIX + "max.poll.records";
   public static final String BATCH_MAX_SIZE = PREFIX + "batch.max.size";
   public static final String BATCH_MAX_WAIT_MS = PREFIX + "batch.max.wait.ms";
+  public static final String BATCH_UNET_WHOLE = PREFIX + "batch.unet.whole";
   public static final String PROGRESS_FRACTION = PREFIX + "progress.fraction";
   public static final String LIMIT_OBJECTS = PREFIX + "limit.objects";
   public static final String LIMIT_RELATIONSHIPS = PREFIX + "limit.relationships";
@@ -94,6 +95,10 @@ public final class WorkerConfig extends AbstractConfig {
           "Most images sampled as one batch (a request with more images runs alone).")
       .define(BATCH_MAX_WAIT_MS, Type.LONG, 20L, Range.between(0, 60_000), Importance.MEDIUM,
           "Longest wait for compatible requests to fill a batch once its first request is ready.")
+      .define(BATCH_UNET_WHOLE, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Run the UNet once per denoising step on the whole batch instead of once per image: faster where the "
+              + "engine gains from larger batches, but an image may then differ in its last bits with its batch-mates; "
+              + "false keeps the same request and seed giving the same bytes whatever is batched with it.")
       .define(PROGRESS_FRACTION, Type.DOUBLE, 0.25, Range.between(0.0, 1.0), Importance.LOW,
           "A GenerationProgress event every this fraction of the steps (and at the last); 0 turns them off.")
       .define(LIMIT_OBJECTS, Type.INT, 16, Range.between(1, 1_000), Importance.MEDIUM,
@@ -264,6 +269,11 @@ public final class WorkerConfig extends AbstractConfig {
 
   public Duration batchMaxWait() {
     return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS));
+  }
+
+  /** True: one UNet call per step for the whole batch; false: one per image (batch-invariant results). */
+  public boolean wholeBatchUNet() {
+    return getBoolean(BATCH_UNET_WHOLE);
   }
 
   public double progressFraction() {

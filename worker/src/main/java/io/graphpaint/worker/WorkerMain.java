@@ -57,7 +57,8 @@ public final class WorkerMain {
         ? Files.createTempDirectory("graphpaint-models") : Path.of(config.modelCacheDir());
     try (ObjectStore store = ObjectStore.open(storeConfig);
         SchemaRegistryClient registry = SchemaRegistryClient.create(config.schemaRegistryUrl());
-        ArtifactModelLoader loader = new ArtifactModelLoader(store, cacheDir, DeviceSelection.parse(config.device()))) {
+        ArtifactModelLoader loader = new ArtifactModelLoader(store, cacheDir, DeviceSelection.parse(config.device()),
+            config.wholeBatchUNet())) {
       store.ensureBuckets();
       if (config.createTopics()) {
         try (Admin admin = Admin.create(config.kafkaClientSettings())) {

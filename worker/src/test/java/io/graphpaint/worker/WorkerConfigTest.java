@@ -17,6 +17,7 @@ class WorkerConfigTest {
     assertThat(config.groupInstanceId()).isNull();
     assertThat(config.limits().maxImages()).isEqualTo(8);
     assertThat(config.device()).isEqualTo("auto");
+    assertThat(config.wholeBatchUNet()).isFalse();
     assertThat(WorkerConfig.configDef().configKeys().values()).allSatisfy(key ->
         assertThat(key.documentation).as("doc of %s", key.name).isNotBlank());
   }
@@ -25,8 +26,10 @@ class WorkerConfigTest {
   void environmentOverridesProperties() {
     WorkerConfig config = WorkerConfig.from(
         Map.of(WorkerConfig.BATCH_MAX_SIZE, "4", WorkerConfig.GROUP_INSTANCE_ID, "pod-1"),
-        Map.of("GRAPHPAINT_WORKER_BATCH_MAX_SIZE", "16", "GRAPHPAINT_WORKER_DEVICE", "gpu:1", "PATH", "/bin"));
+        Map.of("GRAPHPAINT_WORKER_BATCH_MAX_SIZE", "16", "GRAPHPAINT_WORKER_DEVICE", "gpu:1", "PATH", "/bin",
+            "GRAPHPAINT_WORKER_BATCH_UNET_WHOLE", "true"));
     assertThat(config.batchMaxSize()).isEqualTo(16);
+    assertThat(config.wholeBatchUNet()).isTrue();
     assertThat(config.device()).isEqualTo("gpu:1");
     assertThat(config.groupInstanceId()).isEqualTo("pod-1");
   }

@@ -62,6 +62,19 @@ public final class SceneGraphPipeline implements AutoCloseable {
     return model;
   }
 
+  /**
+   * Whether the UNet denoises each image of a batch on its own (the default: results independent
+   * of the batch-mates) or the whole batch in one call (faster); see {@link DdimSampler#withBatchInvariance}.
+   */
+  public SceneGraphPipeline withBatchInvariance(boolean invariant) {
+    sampler.withBatchInvariance(invariant);
+    return this;
+  }
+
+  public boolean batchInvariant() {
+    return sampler.batchInvariant();
+  }
+
   /** The model's own default settings (steps, guidance, eta), batch 8. */
   public SamplingOptions defaultOptions() {
     return SamplingOptions.of(model.config().sampling());

@@ -12,7 +12,9 @@ import java.util.Objects;
 /**
  * {@link ImageGenerator} over the model's {@link SceneGraphPipeline}: S_cond from the CLIP text
  * tokens of the label prompt and the graph tokens, DDIM with classifier-free guidance, one seeded
- * noise generator per image, PNG out. All images of the call sample as one UNet batch.
+ * noise generator per image, PNG out. All images of the call sample as one DDIM batch; the UNet
+ * sees them one at a time (the default: an image's bytes do not depend on its batch-mates) or all
+ * at once (faster where the engine gains from larger batches).
  *
  * <p>The pipeline reports steps, not phases, so the condition-building time is estimated: the
  * time to the first step minus the mean duration of the later steps.
@@ -22,9 +24,22 @@ public final class DiffusionImageGenerator implements ImageGenerator {
   private final GraphPaintModel model;
   private final SceneGraphPipeline pipeline;
 
+  /** A batch-invariant generator: the UNet runs once per image. */
   public DiffusionImageGenerator(GraphPaintModel model) {
+    this(model, true);
+  }
+
+  /**
+   * @param batchInvariant true: the UNet runs once per image; false: once per step for the whole batch
+   */
+  public DiffusionImageGenerator(GraphPaintModel model, boolean batchInvariant) {
     this.model = Objects.requireNonNull(model, "model");
-    this.pipeline = new SceneGraphPipeline(model);
+    this.pipeline = new SceneGraphPipeline(model).withBatchInvariance(batchInvariant);
+  }
+
+  /** True when the UNet runs once per image, false when once per step for the whole batch. */
+  public boolean batchInvariant() {
+    return pipeline.batchInvariant();
   }
 
   @Override

@@ -29,16 +29,24 @@ public final class ArtifactModelLoader implements ModelLoader, AutoCloseable {
   private final ObjectStore store;
   private final Path cacheDir;
   private final NDManager deviceManager;
+  private final boolean wholeBatchUNet;
+
+  /** A loader whose models denoise one image at a time (batch-invariant results). */
+  public ArtifactModelLoader(ObjectStore store, Path cacheDir, Device device) {
+    this(store, cacheDir, device, false);
+  }
 
   /**
    * @param store the object store for {@code s3://} artifacts, or null when only local paths are served
    * @param cacheDir where downloaded versions are kept
    * @param device where the weights live
+   * @param wholeBatchUNet whether loaded models run the UNet on the whole batch at once rather than per image
    */
-  public ArtifactModelLoader(ObjectStore store, Path cacheDir, Device device) {
+  public ArtifactModelLoader(ObjectStore store, Path cacheDir, Device device, boolean wholeBatchUNet) {
     this.store = store;
     this.cacheDir = cacheDir;
     this.deviceManager = NDManager.newBaseManager(device);
+    this.wholeBatchUNet = wholeBatchUNet;
   }
 
   public Device device() {
@@ -52,7 +60,7 @@ public final class ArtifactModelLoader implements ModelLoader, AutoCloseable {
     GraphPaintModel model = ModelDirectory.load(directory, deviceManager);
     LOG.info("Loaded model {}/{} from {} on {} in {} ms", name, version, artifactUri, deviceManager.getDevice(),
         (System.nanoTime() - started) / 1_000_000);
-    return new LoadedModel(name, version, model);
+    return new LoadedModel(name, version, model, wholeBatchUNet);
   }
 
   private Path localDirectory(String name, String version, String artifactUri) {

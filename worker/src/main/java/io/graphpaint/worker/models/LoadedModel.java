@@ -17,11 +17,19 @@ public final class LoadedModel implements AutoCloseable {
   private final GraphPaintModel model;
   private final ImageGenerator generator;
 
+  /** A version whose generator denoises one image at a time (batch-invariant results). */
   public LoadedModel(String name, String version, GraphPaintModel model) {
+    this(name, version, model, false);
+  }
+
+  /**
+   * @param wholeBatchUNet whether the generator runs the UNet on the whole batch at once rather than per image
+   */
+  public LoadedModel(String name, String version, GraphPaintModel model, boolean wholeBatchUNet) {
     this.name = Objects.requireNonNull(name, "name");
     this.version = Objects.requireNonNull(version, "version");
     this.model = Objects.requireNonNull(model, "model");
-    this.generator = new DiffusionImageGenerator(model);
+    this.generator = new DiffusionImageGenerator(model, !wholeBatchUNet);
   }
 
   public String name() {

@@ -8,6 +8,7 @@ import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.data.Relationship;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.worker.TestModels;
+import io.graphpaint.worker.models.LoadedModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -79,6 +80,24 @@ class DiffusionImageGeneratorTest {
     // batch-mates change nothing beyond the engine's rounding: decoded pixels within one level
     for (int n = 0; n < 2; n++) {
       assertThat(maxPixelDifference(withMates.get(n), alone.get(n))).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void wholeBatchUNetGivesTheSameImagesUpToRounding() {
+    LoadedModel whole = new LoadedModel("default", "v1", model, true); // not closed: the model is shared
+    assertThat(whole.generator()).isInstanceOfSatisfying(DiffusionImageGenerator.class,
+        g -> assertThat(g.batchInvariant()).isFalse());
+    assertThat(generator.batchInvariant()).isTrue();
+    BatchSettings settings = new BatchSettings("v1", 2, 1.5f, TestModels.SIZE);
+    List<GenerationJob> jobs = List.of(new GenerationJob("a", TWO, 2, 7), new GenerationJob("b", THREE, 3, 70));
+    List<List<byte[]>> perImage = generator.generate(settings, jobs, StepListener.NONE).pngsPerJob();
+    List<List<byte[]>> batched = whole.generator().generate(settings, jobs, StepListener.NONE).pngsPerJob();
+    for (int job = 0; job < jobs.size(); job++) {
+      for (int n = 0; n < jobs.get(job).numImages(); n++) {
+        assertThat(maxPixelDifference(batched.get(job).get(n), perImage.get(job).get(n)))
+            .as("job %d image %d", job, n).isLessThanOrEqualTo(1);
+      }
     }
   }
 
