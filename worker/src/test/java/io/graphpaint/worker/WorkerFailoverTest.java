@@ -39,28 +39,26 @@ class WorkerFailoverTest {
   private static final int CRASH_STEPS = 20;
 
   /**
-   * Three workers share 24 requests: one is a child JVM ({@link WorkerMain}, configured through
-   * the environment) killed with SIGKILL while its progress events show a batch half sampled; one
-   * in this JVM is shut down gracefully mid-batch (its running batch finishes and commits, its
-   * queue is handed back, it leaves the group); the third finishes everything. Each request
-   * completes exactly once among committed records, every image is stored with its sha256, and
-   * the request caught mid-batch in the killed worker is completed by another worker.
+   * Three workers share 24 requests. Two are child JVMs ({@link WorkerMain}, configured only
+   * through the environment, as deployed): one is killed with SIGKILL while its progress events
+   * show a batch half sampled; the other gets SIGTERM once it has started a batch, and its shutdown hook finishes
+   * or hands back its work, commits and leaves the group before the JVM exits. The third, in this
+   * JVM, finishes everything. Each request completes exactly once among committed records, every
+   * image is stored with its sha256, and the request caught mid-batch in the killed worker is
+   * completed by another worker.
    */
   @Test
-  void aKilledWorkerAndAGracefullyStoppedOneLoseNothingAndDoubleNothing(DevStack stack) throws Exception {
+  void aKilledWorkerAndATerminatedOneLoseNothingAndDoubleNothing(DevStack stack) throws Exception {
     try (WorkerTestBed bed = new WorkerTestBed(stack)) {
       Path model = TestModels.directory("v1");
-      Map<String, Object> childSettings = bed.settings("doomed");
-      childSettings.put(WorkerConfig.MODEL_DEFAULT_DIR, model.toString());
-      childSettings.put(WorkerConfig.HTTP_PORT, "0");
-      childSettings.put(WorkerConfig.MODEL_FOLLOW, "false");
-      Path log = Files.createTempFile("graphpaint-doomed-worker", ".log");
-      Process doomed = startChild(childSettings, bed, log);
+      Path doomedLog = Files.createTempFile("graphpaint-doomed-worker", ".log");
+      Path gracefulLog = Files.createTempFile("graphpaint-graceful-worker", ".log");
+      Process doomed = startChild(childSettings(bed, "doomed", model), bed, doomedLog);
+      Process graceful = startChild(childSettings(bed, "graceful", model), bed, gracefulLog);
       try {
-        GenerationWorker graceful = bed.startWorker(bed.settings("graceful"), model);
         GenerationWorker survivor = bed.startWorker(bed.settings("survivor"), model);
-        WorkerTestBed.await(() -> groupMembersWithPartitions(stack) == 3, Duration.ofSeconds(120),
-            () -> "three workers (one a child JVM, log " + log + ") each holding partitions");
+        WorkerTestBed.await(() -> groupMembersWithPartitions(stack) == 3, Duration.ofSeconds(180),
+            () -> "three workers (two child JVMs, logs " + doomedLog + ", " + gracefulLog + ") each holding partitions");
         List<GenerationRequest> sent = IntStream.range(0, 24).mapToObj(i -> {
           GenerationRequest request = WorkerTestBed.good("crash-" + i, 1);
           request.setSteps(CRASH_STEPS);
@@ -69,19 +67,14 @@ class WorkerFailoverTest {
         bed.send(sent);
         Set<String> ids = sent.stream().map(GenerationRequest::getRequestId).collect(Collectors.toSet());
 
-        // the child reports progress part-way through a batch: kill it there, without warning
-        String[] caught = new String[1];
-        WorkerTestBed.await(() -> {
-          caught[0] = bed.progressOfWorker("doomed").stream()
-              .filter(event -> event.getStep() < event.getTotalSteps())
-              .map(event -> event.getRequestId()).findFirst().orElse(null);
-          return caught[0] != null;
-        }, Duration.ofSeconds(120), () -> "the child worker to be part-way through a batch (log " + log + ")");
+        // a child reports progress part-way through a batch: kill it there, without warning
+        String caught = awaitMidBatch(bed, "doomed", doomedLog);
         doomed.destroyForcibly().waitFor();
-        WorkerTestBed.await(() -> startedABatch(bed, graceful), Duration.ofSeconds(120),
-            () -> "the graceful worker to start a batch");
-        graceful.shutdown();
-        assertThat(graceful.isRunning()).isFalse();
+        // the other gets SIGTERM part-way through a batch and must exit by itself
+        awaitMidBatch(bed, "graceful", gracefulLog);
+        graceful.destroy();
+        assertThat(graceful.waitFor(90, TimeUnit.SECONDS)).as("the terminated worker exits (log %s)", gracefulLog).isTrue();
+        assertThat(Files.readString(gracefulLog)).as("log of the terminated worker").contains("Worker graceful stopped");
 
         Map<String, List<GenerationResult>> results = bed.awaitResults(ids, Duration.ofSeconds(240));
         for (String id : ids) {
@@ -92,8 +85,8 @@ class WorkerFailoverTest {
             assertThat(Sha256.hex(bed.store.get(image.getBucket(), image.getKey()))).isEqualTo(image.getSha256());
           }
         }
-        GenerationCompleted interrupted = (GenerationCompleted) results.get(caught[0]).get(0).getOutcome();
-        assertThat(interrupted.getWorkerId()).as("worker that completed %s, killed mid-batch elsewhere", caught[0])
+        GenerationCompleted interrupted = (GenerationCompleted) results.get(caught).get(0).getOutcome();
+        assertThat(interrupted.getWorkerId()).as("worker that completed %s, killed mid-batch elsewhere", caught)
             .isNotEqualTo("doomed");
         assertThat(results.values().stream().map(r -> ((GenerationCompleted) r.get(0).getOutcome()).getWorkerId()))
             .contains("survivor");
@@ -101,8 +94,29 @@ class WorkerFailoverTest {
         survivor.shutdown(); // safe twice
       } finally {
         doomed.destroyForcibly().waitFor();
+        graceful.destroyForcibly().waitFor();
       }
     }
+  }
+
+  private static Map<String, Object> childSettings(WorkerTestBed bed, String workerId, Path model) {
+    Map<String, Object> settings = bed.settings(workerId);
+    settings.put(WorkerConfig.MODEL_DEFAULT_DIR, model.toString());
+    settings.put(WorkerConfig.HTTP_PORT, "0");
+    settings.put(WorkerConfig.MODEL_FOLLOW, "false");
+    return settings;
+  }
+
+  /** Waits for a progress event of {@code workerId} before the last step; returns its request id. */
+  private static String awaitMidBatch(WorkerTestBed bed, String workerId, Path log) {
+    String[] caught = new String[1];
+    WorkerTestBed.await(() -> {
+      caught[0] = bed.progressOfWorker(workerId).stream()
+          .filter(event -> event.getStep() < event.getTotalSteps())
+          .map(event -> event.getRequestId()).findFirst().orElse(null);
+      return caught[0] != null;
+    }, Duration.ofSeconds(120), () -> "worker " + workerId + " to be part-way through a batch (log " + log + ")");
+    return caught[0];
   }
 
   /** Members of the worker group that hold at least one partition. */
