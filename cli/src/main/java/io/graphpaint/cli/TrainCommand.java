@@ -46,9 +46,24 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-every", defaultValue = "250", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
   int checkpointEvery;
 
-  @Option(names = "--fusion", defaultValue = "APPEND",
-      description = "Conditioning layout: APPEND, INTERLEAVE, APPEND_LOCAL or TEXT_ONLY (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fusion",
+      description = "Conditioning layout: APPEND, INTERLEAVE, APPEND_LOCAL or TEXT_ONLY (default: APPEND, or the base run's).")
   String fusion;
+
+  @Option(names = "--base", paramLabel = "RUN",
+      description = "Start from another run's finished stages 0a, 0b and 1 and train only stage 2 here: the way to "
+          + "train variants (--fusion TEXT_ONLY, --lambda 1) on the same earlier stages.")
+  Path base;
+
+  @Option(names = "--lambda", paramLabel = "X",
+      description = "Stage-2 weight of the reconstruction loss against the alignment loss, in [0, 1]; 1 trains without "
+          + "the alignment loss (default: the recipe's, 0.7).")
+  Double lambda;
+
+  @Option(names = "--recipe", paramLabel = "FILE",
+      description = "A training.json for a new run (steps, batch sizes, optimisers and EMA per stage), e.g. the one a "
+          + "shipped model was trained with, instead of the defaults scaled by --steps-scale.")
+  Path recipe;
 
   @Option(names = "--text-length", defaultValue = "48", description = "Token length of prompts, 4-77 (default: ${DEFAULT-VALUE}).")
   int textLength;
@@ -82,9 +97,21 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<String> args = new ArrayList<>(List.of("--dataset", dataset.toString(), "--run", run.toString(),
         "--steps-scale", Double.toString(stepsScale), "--seed", Long.toString(seed), "--limit", Integer.toString(limit),
-        "--checkpoint-every", Integer.toString(checkpointEvery), "--fusion", fusion.toUpperCase(java.util.Locale.ROOT),
+        "--checkpoint-every", Integer.toString(checkpointEvery),
         "--text-length", Integer.toString(textLength), "--log-every", Integer.toString(logEvery),
         "--threads", Integer.toString(threads), "--size", size));
+    if (fusion != null) {
+      args.addAll(List.of("--fusion", fusion.toUpperCase(java.util.Locale.ROOT)));
+    }
+    if (base != null) {
+      args.addAll(List.of("--base", base.toString()));
+    }
+    if (lambda != null) {
+      args.addAll(List.of("--lambda", lambda.toString()));
+    }
+    if (recipe != null) {
+      args.addAll(List.of("--recipe", recipe.toString()));
+    }
     TrainRecipe.Options options;
     try {
       options = TrainRecipe.Options.parse(args.toArray(String[]::new));

@@ -133,8 +133,9 @@ class WorkerFailoverTest {
   /** WorkerMain in a child JVM, configured only through the environment, as a deployment runs it. */
   private static Process startChild(Map<String, Object> settings, WorkerTestBed bed, Path log) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // the service's own logging (io.graphpaint at INFO), not the tests' quieter logback-test.xml
     ProcessBuilder builder = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
+        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName());
     Map<String, String> env = builder.environment();
     settings.forEach((key, value) -> env.put(key.toUpperCase(Locale.ROOT).replace('.', '_'), value.toString()));
     env.put(ObjectStoreConfig.ENV_ENDPOINT, bed.stack.s3Endpoint());

@@ -83,10 +83,13 @@ public final class TrainRecipe {
    *     variants of stage 2 on the same earlier stages; null for none
    * @param lambda stage-2 weight of L_recon against L_align (1 = no alignment loss); null keeps
    *     the recipe's
+   * @param recipe a training.json to start a new run with (steps, batch sizes, optimisers, EMA per
+   *     stage) instead of the defaults scaled by {@code stepsScale}; null for none
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
-      FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda) {
+      FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda,
+      Path recipe) {
 
     public Options {
       if (dataset == null || run == null) {
@@ -122,13 +125,13 @@ public final class TrainRecipe {
     public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
-          null, null);
+          null, null, null);
     }
 
     static final String USAGE =
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
-            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7]";
+            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -155,7 +158,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -175,7 +178,8 @@ public final class TrainRecipe {
             parseSize(values.getOrDefault("size", "default")),
             Integer.parseInt(values.getOrDefault("threads", "0")),
             values.containsKey("base") ? Path.of(values.get("base")) : null,
-            values.containsKey("lambda") ? Double.valueOf(values.get("lambda")) : null);
+            values.containsKey("lambda") ? Double.valueOf(values.get("lambda")) : null,
+            values.containsKey("recipe") ? Path.of(values.get("recipe")) : null);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -363,7 +367,13 @@ public final class TrainRecipe {
       return JSON.readValue(file.toFile(), TrainingConfig.class);
     }
     TrainingConfig config;
-    if (options.base() != null && Files.isRegularFile(options.base().resolve("training.json"))) {
+    if (options.recipe() != null) {
+      if (!Files.isRegularFile(options.recipe())) {
+        throw new IllegalArgumentException("--recipe " + options.recipe() + " is not a file: give a training.json "
+            + "(as a run directory holds, or a model.json's \"training\" object saved as a file)");
+      }
+      config = JSON.readValue(options.recipe().toFile(), TrainingConfig.class);
+    } else if (options.base() != null && Files.isRegularFile(options.base().resolve("training.json"))) {
       config = JSON.readValue(options.base().resolve("training.json").toFile(), TrainingConfig.class);
     } else {
       config = TrainingConfig.defaults(options.seed()).scaledSteps(options.stepsScale());

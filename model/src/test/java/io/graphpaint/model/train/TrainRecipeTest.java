@@ -96,6 +96,29 @@ class TrainRecipeTest {
     }
   }
 
+  /** A new run started with --recipe trains with that file's steps, and keeps it as its training.json. */
+  @Test
+  void aRecipeFileSetsTheStagesOfANewRun(@TempDir Path dataset, @TempDir Path run, @TempDir Path files) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainingConfig recipe = TrainingConfig.defaults(9);
+    int[] steps = {1, 2, 1, 3};
+    for (StageKind kind : StageKind.values()) {
+      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(steps[kind.ordinal()]).withBatchSize(2));
+    }
+    Path file = files.resolve("recipe.json");
+    Files.write(file, TrainRecipe.JSON.writeValueAsBytes(recipe.withLambda(0.5)));
+    List<String> seen = new ArrayList<>();
+    new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run", run.toString(), "--recipe",
+        file.toString(), "--size", "tiny", "--text-length", "32"), List.of(p -> seen.add(p.stage() + "@" + p.step()))).run();
+    assertThat(seen).containsExactly("0a-clip@1", "0b-text-to-image@1", "0b-text-to-image@2", "1-alignment@1",
+        "2-fine-tuning@1", "2-fine-tuning@2", "2-fine-tuning@3");
+    assertThat(TrainRecipe.JSON.readValue(run.resolve("training.json").toFile(), TrainingConfig.class))
+        .isEqualTo(recipe.withLambda(0.5));
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run",
+        files.resolve("other").toString(), "--recipe", files.resolve("missing.json").toString(), "--size", "tiny"),
+        List.of()).run()).hasMessageContaining("--recipe").hasMessageContaining("is not a file");
+  }
+
   @Test
   void optionsNameWhatIsWrong() {
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--lambda", "1.5"))
