@@ -90,6 +90,12 @@ class UpCommandIT {
     builder.environment().put("OPT_OUT_TRACKING", "true");
     long started = System.nanoTime();
     Process up = builder.start();
+    // should this JVM be stopped midway (Ctrl-C on Maven), take up and its services along
+    Thread killUp = new Thread(() -> {
+      up.descendants().forEach(ProcessHandle::destroyForcibly);
+      up.destroyForcibly();
+    }, "UpCommandIT-kill-up");
+    Runtime.getRuntime().addShutdownHook(killUp);
     Console console = new Console(up);
     List<ProcessHandle> children = List.of();
     try {
@@ -190,6 +196,11 @@ class UpCommandIT {
         up.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       children.forEach(ProcessHandle::destroyForcibly);
+      try {
+        Runtime.getRuntime().removeShutdownHook(killUp);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
     }
   }
 
