@@ -3,13 +3,9 @@ package io.graphpaint.model.data;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /** The labels, vocabulary and renderer of the synthetic shapes world. */
 public final class ShapesWorld {
@@ -86,14 +82,6 @@ public final class ShapesWorld {
   }
 
   public static byte[] png(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-    try {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IllegalStateException("no PNG writer available");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return io.graphpaint.model.diffusion.ImageEncoding.png(image);
   }
 }

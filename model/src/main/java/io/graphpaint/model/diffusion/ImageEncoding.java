@@ -61,9 +61,18 @@ public final class ImageEncoding {
         image.setRGB(x, y, value);
       }
     }
+    return png(image);
+  }
+
+  /**
+   * PNG bytes of {@code image}, cached in memory: ImageIO's default for an output stream is a
+   * temporary file whose clean-up registers a JVM shutdown hook, which fails once the JVM is
+   * stopping, so a worker finishing its batch after SIGTERM could not encode it.
+   */
+  public static byte[] png(java.awt.image.RenderedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      if (!ImageIO.write(image, "png", out)) {
+    try (javax.imageio.stream.MemoryCacheImageOutputStream stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+      if (!ImageIO.write(image, "png", stream)) {
         throw new IllegalStateException("no PNG writer available");
       }
     } catch (IOException e) {
