@@ -1,13 +1,9 @@
 package io.graphpaint.trainingworker;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.graphpaint.service.ServiceSettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -17,7 +13,6 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * Every setting of the training worker, declared once with type, default, check and doc.
@@ -32,7 +27,7 @@ public final class TrainingWorkerConfig extends AbstractConfig {
 
   public static final String PREFIX = "graphpaint.training.";
   public static final String ENV_PREFIX = "GRAPHPAINT_TRAINING_";
-  public static final String KAFKA_PASSTHROUGH_PREFIX = PREFIX + "kafka.client.";
+  public static final String KAFKA_PASSTHROUGH_PREFIX = PREFIX + ServiceSettings.KAFKA_CLIENT;
 
   public static final String BOOTSTRAP_SERVERS = PREFIX + "kafka.bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = PREFIX + "schema.registry.url";
@@ -143,42 +138,8 @@ public final class TrainingWorkerConfig extends AbstractConfig {
    * @throws ConfigException listing every invalid or unknown field, one per line
    */
   public static TrainingWorkerConfig from(Map<String, ?> props, Map<String, String> env) {
-    Map<String, Object> merged = new HashMap<>();
-    Map<String, Object> passthrough = new TreeMap<>();
-    List<String> problems = new ArrayList<>();
-    props.forEach((key, value) -> place(key, value, merged, passthrough, problems, "property"));
-    env.forEach((name, value) -> {
-      if (name.startsWith(ENV_PREFIX)) {
-        place(PREFIX + name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value,
-            merged, passthrough, problems, "environment variable " + name);
-      }
-    });
-    Map<String, String> asText = new HashMap<>();
-    merged.forEach((key, value) -> asText.put(key, value == null ? null : value.toString()));
-    for (ConfigValue value : DEFINITION.validate(asText)) {
-      // the first message says why; a value that did not parse also fails its check as null
-      if (!value.errorMessages().isEmpty()) {
-        problems.add(value.errorMessages().get(0));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException("Invalid training worker configuration (" + problems.size() + " problem"
-          + (problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", problems));
-    }
-    return new TrainingWorkerConfig(merged, passthrough);
-  }
-
-  private static void place(String key, Object value, Map<String, Object> merged, Map<String, Object> passthrough,
-      List<String> problems, String source) {
-    if (key.startsWith(KAFKA_PASSTHROUGH_PREFIX)) {
-      passthrough.put(key.substring(KAFKA_PASSTHROUGH_PREFIX.length()), value);
-    } else if (DEFINITION.configKeys().containsKey(key)) {
-      merged.put(key, value);
-    } else if (key.startsWith(PREFIX)) {
-      problems.add("Unknown configuration " + key + " (from " + source + "); known keys: "
-          + String.join(", ", new TreeMap<>(DEFINITION.configKeys()).keySet())
-          + ", and Kafka client settings under " + KAFKA_PASSTHROUGH_PREFIX);
-    }
+    ServiceSettings settings = ServiceSettings.parse(DEFINITION, PREFIX, ENV_PREFIX, "training worker", props, env);
+    return new TrainingWorkerConfig(settings.values(), settings.kafkaPassthrough());
   }
 
   /** The definition, e.g. for documentation ({@code configDef().toRst()}). */
@@ -198,18 +159,9 @@ public final class TrainingWorkerConfig extends AbstractConfig {
   }
 
   public String workerId() {
-    String configured = getString(WORKER_ID);
-    if (!configured.isBlank()) {
-      return configured;
-    }
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "training-worker";
-    }
-    return (host + "-" + ManagementFactory.getRuntimeMXBean().getPid()).replaceAll("[^A-Za-z0-9._-]", "-");
+    return ServiceSettings.instanceId(getString(WORKER_ID), "training-worker");
   }
+
 
   public String groupId() {
     return getString(GROUP_ID);

@@ -1,5 +1,6 @@
 package io.graphpaint.trainingworker;
 
+import io.graphpaint.service.HealthServer;
 import io.graphpaint.schemas.admin.TopicAdmin;
 import io.graphpaint.schemas.registry.SchemaRegistryClient;
 import io.graphpaint.storage.ObjectStore;
@@ -54,7 +55,7 @@ public final class TrainingWorkerMain {
       Runtime.getRuntime().addShutdownHook(new Thread(worker::shutdown, "graphpaint-training-shutdown"));
       worker.start();
       try (HealthServer http = config.httpPort() < 0 ? null
-          : new HealthServer(config.httpPort(), worker::isReady, worker::describe, meters)) {
+          : new HealthServer("training", config.httpPort(), worker::isReady, worker::describe, meters)) {
         if (http != null) {
           LOG.info("Health, readiness and metrics on port {}", http.port());
         }

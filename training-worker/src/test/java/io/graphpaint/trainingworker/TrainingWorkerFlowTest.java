@@ -1,5 +1,6 @@
 package io.graphpaint.trainingworker;
 
+import io.graphpaint.service.HealthServer;
 import static io.graphpaint.trainingworker.TrainingFixture.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +63,7 @@ class TrainingWorkerFlowTest {
     TrainingWorkerConfig config = TrainingWorkerConfig.from(fixture.workerProperties("flow-worker", 16), Map.of());
     worker = new TrainingWorker(config, fixture.store, fixture.registry, new TrainingMetrics(meters));
     worker.start();
-    http = new HealthServer(0, worker::isReady, worker::describe, meters);
+    http = new HealthServer("training", 0, worker::isReady, worker::describe, meters);
   }
 
   @AfterEach

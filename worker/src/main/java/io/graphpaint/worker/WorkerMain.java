@@ -7,7 +7,7 @@ import io.graphpaint.storage.ObjectStoreConfig;
 import io.graphpaint.worker.models.ArtifactModelLoader;
 import io.graphpaint.worker.models.DeviceSelection;
 import io.graphpaint.worker.models.ModelManager;
-import io.graphpaint.worker.ops.HealthServer;
+import io.graphpaint.service.HealthServer;
 import io.graphpaint.worker.ops.WorkerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,7 +71,7 @@ public final class WorkerMain {
       // SIGTERM / SIGINT: stop polling, finish or hand back the running batch, commit, leave the group
       Runtime.getRuntime().addShutdownHook(new Thread(worker::shutdown, "graphpaint-worker-shutdown"));
       worker.start();
-      try (HealthServer http = config.httpPort() < 0 ? null : new HealthServer(config.httpPort(), worker::isReady,
+      try (HealthServer http = config.httpPort() < 0 ? null : new HealthServer("worker", config.httpPort(), worker::isReady,
           () -> "model " + (models.isLoaded() ? models.current() : "none") + ", assigned " + worker.isAssigned(), meters)) {
         if (http != null) {
           LOG.info("Health, readiness and metrics on port {}", http.port());

@@ -12,7 +12,7 @@ import io.graphpaint.events.GenerationResult;
 import io.graphpaint.events.ImageRef;
 import io.graphpaint.storage.ObjectInfo;
 import io.graphpaint.storage.Sha256;
-import io.graphpaint.worker.ops.HealthServer;
+import io.graphpaint.service.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -194,7 +194,7 @@ class WorkerEndToEndTest {
   void healthReadinessAndPrometheusMetrics() throws Exception {
     WorkerTestBed.await(worker::isReady, Duration.ofSeconds(30), () -> "readiness");
     PrometheusMeterRegistry registry = (PrometheusMeterRegistry) bed.metrics(worker).registry();
-    try (HealthServer http = new HealthServer(0, worker::isReady, () -> "test", registry)) {
+    try (HealthServer http = new HealthServer("worker", 0, worker::isReady, () -> "test", registry)) {
       HttpClient client = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + http.port();
       assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),

@@ -1,4 +1,4 @@
-package io.graphpaint.trainingworker;
+package io.graphpaint.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,20 +13,26 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /health} (the process answers), {@code /ready} (200 once the worker consumes, 503
- * otherwise) and {@code /metrics} (Prometheus text format) on the JDK's HTTP server.
+ * A service's {@code /health} (the process answers), {@code /ready} (200 when it can take work,
+ * 503 otherwise, with a one-line state either way) and {@code /metrics} (Prometheus text format)
+ * on the JDK's HTTP server, answered by one daemon thread.
  */
 public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
 
-  /** @param port 0 for a free port */
-  public HealthServer(int port, BooleanSupplier ready, Supplier<String> detail, PrometheusMeterRegistry metrics)
-      throws IOException {
+  /**
+   * @param service names the serving thread ({@code graphpaint-<service>-http})
+   * @param port 0 for a free port
+   * @param ready whether the service is ready
+   * @param detail a one-line description of the state, shown by /ready
+   */
+  public HealthServer(String service, int port, BooleanSupplier ready, Supplier<String> detail,
+      PrometheusMeterRegistry metrics) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "graphpaint-training-http");
+      Thread thread = new Thread(runnable, "graphpaint-" + service + "-http");
       thread.setDaemon(true);
       return thread;
     });
