@@ -153,12 +153,35 @@ public final class SchemaRegistryClient implements AutoCloseable {
    */
   public int register(String subject, Schema schema) {
     return cached(subjectCache(subject, schema), schema, () -> {
-      JsonNode answer = call("register", subject, null, "POST",
-          "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+      JsonNode answer = registerCall(subject, schema);
       int id = requiredInt(answer, "id", "register", subject);
       schemasById.putIfAbsent(id, CompletableFuture.completedFuture(schema));
       return id;
     });
+  }
+
+  /**
+   * Registering is idempotent (the same schema gets the same id), so a registry's internal error
+   * is tried again, twice, after 50 and 200 ms: Apicurio's in-memory store, for one, answers 500
+   * when two clients register the same new schema at the same moment, and the next attempt finds it.
+   */
+  private JsonNode registerCall(String subject, Schema schema) {
+    long[] pausesMs = {50, 200};
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call("register", subject, null, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+      } catch (SchemaRegistryException e) {
+        if (attempt >= pausesMs.length || e.httpStatus() < 500) {
+          throw e;
+        }
+        try {
+          Thread.sleep(pausesMs[attempt]);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**

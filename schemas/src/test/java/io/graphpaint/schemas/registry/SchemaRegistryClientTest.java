@@ -56,6 +56,24 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void registrationIsTriedAgainAfterAnInternalErrorButNotAfterARefusal() {
+    server.failNext(2, 500);
+    int id = client.register("retry-value", SceneGraph.getClassSchema());
+    assertThat(client.schemaById(id)).isEqualTo(SceneGraph.getClassSchema());
+    assertThat(server.requests()).hasSize(3);
+
+    server.failNext(3, 500);
+    assertThatThrownBy(() -> client.register("retry-value", GenerationRequest.getClassSchema()))
+        .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("500");
+    assertThat(server.requests()).hasSize(6);
+
+    server.failNext(1, 422);
+    assertThatThrownBy(() -> client.register("other-value", GenerationRequest.getClassSchema()))
+        .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("422");
+    assertThat(server.requests()).hasSize(7);
+  }
+
+  @Test
   void schemaByIdIsFetchedOnceByAnotherClient() {
     int id = client.register("t-value", SceneGraph.getClassSchema());
     try (SchemaRegistryClient reader = SchemaRegistryClient.create(server.url())) {

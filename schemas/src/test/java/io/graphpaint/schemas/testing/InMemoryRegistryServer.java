@@ -47,6 +47,8 @@ public final class InMemoryRegistryServer implements AutoCloseable {
   private final Map<String, List<Integer>> versionsBySubject = new LinkedHashMap<>();
   private final Map<String, String> compatibilityBySubject = new HashMap<>();
   private volatile String requiredAuthorization;
+  private int failuresLeft;
+  private int failureStatus;
   private int nextId = 1;
 
   public InMemoryRegistryServer() throws IOException {
@@ -81,6 +83,12 @@ public final class InMemoryRegistryServer implements AutoCloseable {
     this.requiredAuthorization = header;
   }
 
+  /** Answer the next {@code count} requests with {@code status} (a registry's internal error, say). */
+  public synchronized void failNext(int count, int status) {
+    this.failuresLeft = count;
+    this.failureStatus = status;
+  }
+
   public List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -99,6 +107,11 @@ public final class InMemoryRegistryServer implements AutoCloseable {
         exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestHeaders().getFirst("Accept"),
         exchange.getRequestHeaders().getFirst("Authorization"), body));
     try {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        error(exchange, failureStatus, 50001, "injected failure");
+        return;
+      }
       if (requiredAuthorization != null
           && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         error(exchange, 401, 401, "Unauthorized");
