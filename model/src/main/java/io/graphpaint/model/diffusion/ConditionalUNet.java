@@ -36,6 +36,9 @@ import java.util.Set;
  *
  * <pre>
  *   time_embedding.linear_1, time_embedding.linear_2       sinusoidal(C0) -> T -> T
+ *   condition_embedding.linear_1, .linear_2                masked mean of cond (C_cond) -> T -> T,
+ *                                                          added to the time embedding (only with
+ *                                                          UNetConfig.pooledCondition)
  *   conv_in                                                inC -> C0, 3x3
  *   down.{i}.res.{j}   ResidualBlock (norm1, conv1, time_emb_proj, norm2, conv2, conv_shortcut)
  *   down.{i}.attn.{j}  SpatialAttention (norm1, attn1.to_q/to_k/to_v/to_out, norm2, attn2.*)
@@ -56,6 +59,8 @@ public final class ConditionalUNet extends AbstractBlock {
   private final SinusoidalEmbedding timeSinusoid;
   private final Linear timeLinear1;
   private final Linear timeLinear2;
+  private final Linear conditionLinear1;
+  private final Linear conditionLinear2;
   private final Conv2d convIn;
   private final List<List<ResidualBlock>> downResidual = new ArrayList<>();
   private final List<List<SpatialAttention>> downAttention = new ArrayList<>();
@@ -83,6 +88,10 @@ public final class ConditionalUNet extends AbstractBlock {
     this.timeSinusoid = SinusoidalEmbedding.diffusersUNet(widths.get(0));
     this.timeLinear1 = addChildBlock("time_embedding.linear_1", linear(temb));
     this.timeLinear2 = addChildBlock("time_embedding.linear_2", linear(temb));
+    this.conditionLinear1 =
+        config.pooledCondition() ? addChildBlock("condition_embedding.linear_1", linear(temb)) : null;
+    this.conditionLinear2 =
+        config.pooledCondition() ? addChildBlock("condition_embedding.linear_2", linear(temb)) : null;
     this.convIn = addChildBlock("conv_in", ResidualBlock.conv3x3(widths.get(0)));
 
     // Down path; skipWidths records the width of every tensor pushed for the up path.
@@ -220,6 +229,13 @@ public final class ConditionalUNet extends AbstractBlock {
     NDArray temb = timeSinusoid.embed(timesteps);
     temb = timeLinear1.forward(ps, new NDList(temb), training).singletonOrThrow();
     temb = timeLinear2.forward(ps, new NDList(ResidualBlock.silu(temb)), training).singletonOrThrow();
+    if (config.pooledCondition()) {
+      NDArray pooled = maskedMean(condition, conditionMask); // (B, C_cond)
+      pooled = conditionLinear1.forward(ps, new NDList(pooled), training).singletonOrThrow();
+      pooled =
+          conditionLinear2.forward(ps, new NDList(ResidualBlock.silu(pooled)), training).singletonOrThrow();
+      temb = temb.add(pooled);
+    }
 
     NDList attentionTail =
         conditionMask == null ? new NDList(condition) : new NDList(condition, conditionMask);
@@ -256,6 +272,17 @@ public final class ConditionalUNet extends AbstractBlock {
     }
     h = ResidualBlock.silu(normOut.forward(ps, new NDList(h), training).head());
     return convOut.forward(ps, new NDList(h), training);
+  }
+
+  /** The mean over the real tokens of (B, L, C): (B, C); all tokens when there is no mask. */
+  static NDArray maskedMean(NDArray condition, NDArray conditionMask) {
+    if (conditionMask == null) {
+      return condition.mean(new int[] {1});
+    }
+    NDArray mask = Managed.onManagerOf(condition, conditionMask.toType(DataType.FLOAT32, true));
+    NDArray sum = condition.mul(mask.expandDims(2)).sum(new int[] {1});
+    NDArray count = mask.sum(new int[] {1}, true).maximum(1f);
+    return sum.div(count);
   }
 
   private static NDArray attend(
@@ -319,6 +346,10 @@ public final class ConditionalUNet extends AbstractBlock {
     List<Integer> widths = config.channels();
     timeLinear1.initialize(manager, dataType, new Shape(1, widths.get(0)));
     timeLinear2.initialize(manager, dataType, new Shape(1, config.timeEmbedDim()));
+    if (config.pooledCondition()) {
+      conditionLinear1.initialize(manager, dataType, new Shape(1, config.conditionDim()));
+      conditionLinear2.initialize(manager, dataType, new Shape(1, config.timeEmbedDim()));
+    }
     convIn.initialize(manager, dataType, new Shape(1, config.inChannels(), 8, 8));
     for (int level = 0; level < config.levels(); level++) {
       for (ResidualBlock block : downResidual.get(level)) {
@@ -366,6 +397,7 @@ public final class ConditionalUNet extends AbstractBlock {
     private Integer normGroups;
     private Integer timeEmbedDim;
     private Float dropout;
+    private Boolean pooledCondition;
     private Integer inChannels;
     private Integer outChannels;
 
@@ -422,6 +454,12 @@ public final class ConditionalUNet extends AbstractBlock {
       return this;
     }
 
+    /** Whether the pooled condition is added to the time embedding. */
+    public Builder optPooledCondition(boolean pooled) {
+      this.pooledCondition = pooled;
+      return this;
+    }
+
     public Builder optInChannels(int inChannels) {
       this.inChannels = inChannels;
       return this;
@@ -449,7 +487,8 @@ public final class ConditionalUNet extends AbstractBlock {
           or(attentionHeads, start.attentionHeads()),
           or(normGroups, start.normGroups()),
           or(timeEmbedDim, start.timeEmbedDim()),
-          or(dropout, start.dropout()));
+          or(dropout, start.dropout()),
+          or(pooledCondition, start.pooledCondition()));
     }
 
     public ConditionalUNet build() {

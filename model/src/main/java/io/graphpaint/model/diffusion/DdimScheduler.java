@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import java.util.Objects;
 
 /**
- * diffusers' {@code DDIMScheduler} for epsilon prediction: which timesteps to visit and the update
- * from one to the next. Stateless apart from its schedule, so one instance serves any number of
+ * diffusers' {@code DDIMScheduler} for epsilon or v prediction (the schedule's {@link
+ * PredictionType}): which timesteps to visit and the update from one to the next. Stateless apart from its schedule, so one instance serves any number of
  * concurrent samplers.
  *
  * <p>Sample clipping (diffusers' {@code clip_sample}, its default, and DDPM's {@code
@@ -74,7 +74,8 @@ public final class DdimScheduler {
   /**
    * One DDIM step x_t -> x_prev.
    *
-   * @param epsilon the model's noise prediction, (B, C, H, W)
+   * @param epsilon the model's output, (B, C, H, W): its noise prediction, or v for a
+   *     v-prediction schedule
    * @param sample x_t, same shape
    * @param coefficients from {@link #coefficients(int, int, float)}
    * @param varianceNoise z, same shape; required when sigma > 0 (eta > 0), ignored otherwise
@@ -86,11 +87,23 @@ public final class DdimScheduler {
       throw new IllegalArgumentException(
           "epsilon shape " + epsilon.getShape() + " must equal sample shape " + sample.getShape());
     }
-    // x0_pred = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t)
     NDArray unclipped;
-    try (NDArray scaledEpsilon = epsilon.mul(coefficients.sqrtOneMinusAlphaProd());
-        NDArray numerator = sample.sub(scaledEpsilon)) {
-      unclipped = numerator.div(coefficients.sqrtAlphaProd());
+    if (schedule.config().predictionType() == PredictionType.V_PREDICTION) {
+      // the model gave v: x0_pred = sqrt(a_t) x_t - sqrt(1 - a_t) v, eps = sqrt(1 - a_t) x_t + sqrt(a_t) v
+      NDArray velocity = epsilon;
+      try (NDArray signal = sample.mul(coefficients.sqrtAlphaProd());
+          NDArray scaledVelocity = velocity.mul(coefficients.sqrtOneMinusAlphaProd());
+          NDArray noisePart = sample.mul(coefficients.sqrtOneMinusAlphaProd());
+          NDArray velocityPart = velocity.mul(coefficients.sqrtAlphaProd())) {
+        unclipped = signal.sub(scaledVelocity);
+        epsilon = noisePart.add(velocityPart);
+      }
+    } else {
+      // x0_pred = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t)
+      try (NDArray scaledEpsilon = epsilon.mul(coefficients.sqrtOneMinusAlphaProd());
+          NDArray numerator = sample.sub(scaledEpsilon)) {
+        unclipped = numerator.div(coefficients.sqrtAlphaProd());
+      }
     }
     NDArray predictedOriginal;
     if (sampleClipRange > 0) {

@@ -13,7 +13,8 @@ import java.util.Random;
 /**
  * DDPM's simplified training objective (Ho et al. 2020, eq. 14): draw t uniformly from [0, T)
  * and eps ~ N(0, I), noise x_0 to x_t = sqrt(a_t) x_0 + sqrt(1 - a_t) eps, and regress the UNet's
- * prediction onto eps with the mean squared error. Classifier-free guidance training (condition
+ * prediction onto its target with the mean squared error: eps, or v = sqrt(a_t) eps - sqrt(1 - a_t)
+ * x_0 for a v-prediction schedule ({@link NoiseSchedule#target}). Classifier-free guidance training (condition
  * replaced by the unconditional one with probability p) is {@link #dropConditions}.
  */
 public final class DdpmObjective {
@@ -71,7 +72,7 @@ public final class DdpmObjective {
     NDArray noisy = schedule.addNoise(x0, noise, timesteps);
     NDArray t = scope.create(timesteps);
     NDArray predicted = unet.predictNoise(ps, noisy, t, condition, conditionMask, training);
-    NDArray error = predicted.sub(noise);
+    NDArray error = predicted.sub(schedule.target(x0, noise, timesteps));
     return error.square().mean();
   }
 

@@ -193,6 +193,26 @@ public final class NoiseSchedule {
     }
   }
 
+  /**
+   * What the denoiser is trained to output for x_t made from {@code originalSamples} and {@code
+   * noise} at {@code timesteps}: the noise itself for {@link PredictionType#EPSILON}, the velocity
+   * {@code sqrt(alpha_bar_t) noise - sqrt(1 - alpha_bar_t) x_0} for {@link
+   * PredictionType#V_PREDICTION} (diffusers' {@code get_velocity}).
+   *
+   * @return (B, ...), attached to {@code originalSamples}' manager
+   */
+  public NDArray target(NDArray originalSamples, NDArray noise, int[] timesteps) {
+    if (config.predictionType() == PredictionType.EPSILON) {
+      return noise;
+    }
+    // sqrt(a) noise - sqrt(1 - a) x0 = addNoise with the roles of x0 and noise swapped and x0 negated
+    try (NDArray negated = originalSamples.neg()) {
+      NDArray velocity = addNoise(noise, negated, timesteps);
+      velocity.attach(originalSamples.getManager());
+      return velocity;
+    }
+  }
+
   /** torch.linspace(start, end, steps, dtype=float32) on CPU, bit for bit. */
   static float[] torchLinspaceFloat32(double startValue, double endValue, int steps) {
     float start = (float) startValue;

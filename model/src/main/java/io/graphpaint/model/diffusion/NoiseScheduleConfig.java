@@ -3,8 +3,8 @@ package io.graphpaint.model.diffusion;
 import java.util.Objects;
 
 /**
- * A noise schedule with diffusers' {@code DDIMScheduler} semantics (epsilon prediction, no sample
- * clipping), so that a setting means here what it means to users of diffusers.
+ * A noise schedule with diffusers' {@code DDIMScheduler} semantics (no sample clipping), so that a
+ * setting means here what it means to users of diffusers.
  *
  * @param numTrainTimesteps T, the number of training timesteps, in [2, 100000]
  * @param betaStart first beta (linear and scaled_linear), in (0, 1)
@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param timestepSpacing how inference timesteps are chosen
  * @param setAlphaToOne whether the step past t = 0 uses alpha_bar = 1 (else alpha_bar[0])
  * @param stepsOffset added to "leading" timesteps, in [0, T)
+ * @param predictionType what the denoiser trained on this schedule predicts; absent (a model.json
+ *     written before it existed) means {@link PredictionType#EPSILON}
  */
 public record NoiseScheduleConfig(
     int numTrainTimesteps,
@@ -21,10 +23,15 @@ public record NoiseScheduleConfig(
     BetaSchedule betaSchedule,
     TimestepSpacing timestepSpacing,
     boolean setAlphaToOne,
-    int stepsOffset) {
+    int stepsOffset,
+    PredictionType predictionType) {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public NoiseScheduleConfig {
     Objects.requireNonNull(betaSchedule, "betaSchedule must not be null");
+    if (predictionType == null) {
+      predictionType = PredictionType.EPSILON;
+    }
     Objects.requireNonNull(timestepSpacing, "timestepSpacing must not be null");
     if (numTrainTimesteps < 2 || numTrainTimesteps > 100_000) {
       throw new IllegalArgumentException(
@@ -44,14 +51,28 @@ public record NoiseScheduleConfig(
     }
   }
 
+  /** An epsilon-prediction schedule (the diffusers parity fixtures' setting). */
+  public NoiseScheduleConfig(
+      int numTrainTimesteps,
+      double betaStart,
+      double betaEnd,
+      BetaSchedule betaSchedule,
+      TimestepSpacing timestepSpacing,
+      boolean setAlphaToOne,
+      int stepsOffset) {
+    this(numTrainTimesteps, betaStart, betaEnd, betaSchedule, timestepSpacing, setAlphaToOne, stepsOffset,
+        PredictionType.EPSILON);
+  }
+
   /**
    * graphpaint's default: DDPM's linear betas 1e-4 .. 0.02 over T = 1000, "trailing" spacing so
    * that sampling starts from the fully noised t = 999 even with few steps, and alpha_bar = 1 past
-   * t = 0 so the last step returns the predicted clean image.
+   * t = 0 so the last step returns the predicted clean image, and v-prediction, so the steps at
+   * high noise learn the image rather than a noise estimate that must be exact to mean anything.
    */
   public static NoiseScheduleConfig defaults() {
     return new NoiseScheduleConfig(
-        1000, 1e-4, 0.02, BetaSchedule.LINEAR, TimestepSpacing.TRAILING, true, 0);
+        1000, 1e-4, 0.02, BetaSchedule.LINEAR, TimestepSpacing.TRAILING, true, 0, PredictionType.V_PREDICTION);
   }
 
   /** DDPM / diffusers' DDIMScheduler defaults: linear 1e-4 .. 0.02, "leading", alpha to one. */
@@ -74,16 +95,21 @@ public record NoiseScheduleConfig(
 
   public NoiseScheduleConfig withTimestepSpacing(TimestepSpacing spacing) {
     return new NoiseScheduleConfig(
-        numTrainTimesteps, betaStart, betaEnd, betaSchedule, spacing, setAlphaToOne, stepsOffset);
+        numTrainTimesteps, betaStart, betaEnd, betaSchedule, spacing, setAlphaToOne, stepsOffset, predictionType);
   }
 
   public NoiseScheduleConfig withSetAlphaToOne(boolean value) {
     return new NoiseScheduleConfig(
-        numTrainTimesteps, betaStart, betaEnd, betaSchedule, timestepSpacing, value, stepsOffset);
+        numTrainTimesteps, betaStart, betaEnd, betaSchedule, timestepSpacing, value, stepsOffset, predictionType);
   }
 
   public NoiseScheduleConfig withStepsOffset(int offset) {
     return new NoiseScheduleConfig(
-        numTrainTimesteps, betaStart, betaEnd, betaSchedule, timestepSpacing, setAlphaToOne, offset);
+        numTrainTimesteps, betaStart, betaEnd, betaSchedule, timestepSpacing, setAlphaToOne, offset, predictionType);
+  }
+
+  public NoiseScheduleConfig withPredictionType(PredictionType type) {
+    return new NoiseScheduleConfig(
+        numTrainTimesteps, betaStart, betaEnd, betaSchedule, timestepSpacing, setAlphaToOne, stepsOffset, type);
   }
 }

@@ -25,6 +25,10 @@ import java.util.TreeSet;
  * @param normGroups GroupNorm groups; divides every level width
  * @param timeEmbedDim width of the time embedding MLP (4 x channels[0] in DDPM)
  * @param dropout dropout rate inside residual blocks during training, in [0, 1)
+ * @param pooledCondition whether the masked mean of the condition sequence, through a two-layer
+ *     MLP, is added to the time embedding (as SDXL and Imagen add their pooled text embedding), so
+ *     every residual block sees the condition, not only the attention levels; absent in a
+ *     model.json written before it existed, which reads as false
  */
 public record UNetConfig(
     int sampleSize,
@@ -37,7 +41,8 @@ public record UNetConfig(
     int attentionHeads,
     int normGroups,
     int timeEmbedDim,
-    float dropout) {
+    float dropout,
+    boolean pooledCondition) {
 
   public UNetConfig {
     Objects.requireNonNull(channels, "channels must not be null");
@@ -111,11 +116,19 @@ public record UNetConfig(
 
   /**
    * graphpaint's default for 32x32 RGB on CPU: channels 32/64/64, one residual block per level,
-   * attention at 16 and 8 px, 4 heads, 8 groups, time embedding 128.
+   * attention at 16 and 8 px, 4 heads, 8 groups, time embedding 128, pooled condition added to
+   * the time embedding.
    */
   public static UNetConfig defaults(int conditionDim) {
     return new UNetConfig(
-        32, 3, 3, List.of(32, 64, 64), 1, Set.of(16, 8), conditionDim, 4, 8, 128, 0f);
+        32, 3, 3, List.of(32, 64, 64), 1, Set.of(16, 8), conditionDim, 4, 8, 128, 0f, true);
+  }
+
+  /** This configuration with the pooled-condition path on or off. */
+  public UNetConfig withPooledCondition(boolean enabled) {
+    return new UNetConfig(
+        sampleSize, inChannels, outChannels, channels, layersPerLevel, attentionResolutions,
+        conditionDim, attentionHeads, normGroups, timeEmbedDim, dropout, enabled);
   }
 
   /** Number of resolution levels. */

@@ -155,6 +155,8 @@ public final class ModelBenchmark {
 
   /** Images per UNet call while sampling. */
   static final int BATCH = 32;
+  /** Seeds the noise of the condition-reliance measurement: every model sees the same. */
+  static final long RELIANCE_SEED = 7L;
 
   private ModelBenchmark() {}
 
@@ -207,11 +209,14 @@ public final class ModelBenchmark {
               if (prompt == PromptKind.CAPTION) {
                 requireGraphCaptions(entries, split);
               }
+              // does the UNet read its condition? measured once per split on the ground truth, same noise for every model
+              Map<String, Double> reliance = reliance(sampler, entries, prompt, groundTruth);
               for (double guidance : options.guidance()) {
                 String row = model.getKey() + " " + split + " w=" + format(guidance);
                 Path dir = sampleDirectory(options.out(), model.getKey(), split, guidance);
                 Map<String, Double> metrics =
                     sampleAndMeasure(sampler, entries, options, guidance, prompt, dir, features, groundTruth);
+                metrics.putAll(reliance);
                 Map<String, String> settings = new LinkedHashMap<>();
                 settings.put("model", model.getKey());
                 settings.put("split", split);
@@ -320,6 +325,20 @@ public final class ModelBenchmark {
       }
     }
     return out;
+  }
+
+  /** {@link ConditionReliance} of a model on the ground truth of {@code entries}. */
+  static Map<String, Double> reliance(SceneGraphPipeline pipeline, List<ManifestEntry> entries, PromptKind prompt,
+      DirectoryBlobStore groundTruth) throws IOException {
+    if (entries.size() < 2) {
+      return Map.of();
+    }
+    List<BufferedImage> truth = new ArrayList<>(entries.size());
+    for (ManifestEntry entry : entries) {
+      truth.add(decode(groundTruth.get(entry.image()), entry.image()));
+    }
+    return ConditionReliance.measure(pipeline, entries.stream().map(ManifestEntry::graph).toList(), truth, prompt,
+        RELIANCE_SEED).asMap();
   }
 
   private static Map<String, Double> sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,

@@ -8,12 +8,14 @@ import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.clip.TokenizedText;
 import io.graphpaint.model.data.EncodedSceneGraph;
+import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.diffusion.DdimSampler;
 import io.graphpaint.model.diffusion.DdimScheduler;
 import io.graphpaint.model.diffusion.ImageEncoding;
 import io.graphpaint.model.fusion.ConditionInput;
 import io.graphpaint.model.fusion.FusedCondition;
 import io.graphpaint.model.fusion.FusionMode;
+import io.graphpaint.model.fusion.PromptKind;
 import io.graphpaint.model.graph.GraphBatcher;
 import io.graphpaint.model.graph.GraphEncoding;
 import java.nio.file.Path;
@@ -165,6 +167,34 @@ public final class SceneGraphPipeline implements AutoCloseable {
       out[i] = Math.min(1f, Math.max(0f, signed[i] / 2f + 0.5f));
     }
     return out;
+  }
+
+  /**
+   * S_cond of {@code graphs} as sampling builds it (no dropout): the CLIP text states of each
+   * graph's {@code prompt} fused with the graph encoding in the model's fusion mode.
+   *
+   * @throws io.graphpaint.model.data.UnknownLabelException when a graph names a label the model
+   *     does not know
+   */
+  public synchronized FusedCondition condition(List<SceneGraph> graphs, PromptKind prompt, NDManager manager) {
+    io.graphpaint.model.nn.GradientRecording.disableOnThisThread();
+    List<EncodedSceneGraph> encoded = new ArrayList<>(graphs.size());
+    List<String> prompts = new ArrayList<>(graphs.size());
+    for (SceneGraph graph : graphs) {
+      encoded.add(model.vocabulary().encode(graph));
+      prompts.add(prompt.text(graph));
+    }
+    return condition(encoded, prompts, manager);
+  }
+
+  /** The unconditional S_cond of classifier-free guidance, {@code batch} rows of {@code length} tokens. */
+  public synchronized FusedCondition nullCondition(int batch, int length, NDManager manager) {
+    return model.fusion().nullCondition(store, manager, batch, length);
+  }
+
+  /** The store the pipeline reads the model's parameters from (inference). */
+  public ParameterStore parameterStore() {
+    return store;
   }
 
   /** S_cond of a batch, no dropout. */

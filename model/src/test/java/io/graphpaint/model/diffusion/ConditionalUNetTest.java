@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.graphpaint.model.nn.StateDict;
+import ai.djl.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,66 @@ class ConditionalUNetTest {
           assertThat(eps.isNaN().any().getBoolean()).isFalse();
         }
       }
+    }
+  }
+
+  @Test
+  void pooledConditionReachesTheOutputWithoutCrossAttentionAndIgnoresPaddedTokens() {
+    for (boolean pooled : new boolean[] {false, true}) {
+      Engine.getInstance().setRandomSeed(11);
+      try (NDManager manager = NDManager.newBaseManager()) {
+        ConditionalUNet unet =
+            ConditionalUNet.builder()
+                .fromConfig(TinyUNets.build().config())
+                .optPooledCondition(pooled)
+                .build()
+                .initialize(manager);
+        Map<String, Parameter> parameters = StateDict.parameters(unet);
+        assertThat(parameters.containsKey("condition_embedding.linear_1.weight")).isEqualTo(pooled);
+        assertThat(parameters.containsKey("condition_embedding.linear_2.bias")).isEqualTo(pooled);
+        // silence every cross-attention: only the pooled path can still carry the condition
+        int silenced = 0;
+        for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+          if (entry.getKey().contains(".attn2.to_out.")) {
+            entry.getValue().getArray().muli(0f);
+            silenced++;
+          }
+        }
+        assertThat(silenced).isGreaterThanOrEqualTo(4);
+        ParameterStore ps = new ParameterStore(manager, false);
+        try (NDManager step = manager.newSubManager()) {
+          int size = TinyUNets.SIZE;
+          int dim = TinyUNets.CONDITION_DIM;
+          NDArray x = step.randomNormal(new Shape(1, 3, size, size));
+          NDArray t = step.create(new int[] {300});
+          NDArray mask = step.create(new float[] {1, 1, 1, 0, 0}, new Shape(1, 5));
+          NDArray cond = step.randomNormal(new Shape(1, 5, dim));
+          NDArray other = step.randomNormal(new Shape(1, 5, dim));
+          // same real tokens, other values in the two padded positions
+          NDArray padded = cond.get("0:1, 0:3, :").concat(step.randomNormal(new Shape(1, 2, dim)).mul(10f), 1);
+          NDArray eps = unet.predictNoise(ps, x, t, cond, mask, false);
+          NDArray epsOther = unet.predictNoise(ps, x, t, other, mask, false);
+          NDArray epsPadded = unet.predictNoise(ps, x, t, padded, mask, false);
+          float change = epsOther.sub(eps).abs().max().getFloat();
+          if (pooled) {
+            assertThat(change).as("another condition changes eps through the time embedding").isGreaterThan(1e-4f);
+          } else {
+            assertThat(change).as("no path left for the condition").isLessThan(1e-6f);
+          }
+          assertThat(epsPadded.sub(eps).abs().max().getFloat()).as("padding is ignored").isLessThan(1e-5f);
+        }
+      }
+    }
+  }
+
+  @Test
+  void maskedMeanAveragesOnlyRealTokens() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray cond = manager.create(new float[] {1, 2, 3, 4, 100, 200, 5, 6, 7, 8, 9, 10}, new Shape(2, 3, 2));
+      NDArray mask = manager.create(new float[] {1, 1, 0, 1, 1, 1}, new Shape(2, 3));
+      assertThat(ConditionalUNet.maskedMean(cond, mask).toFloatArray())
+          .containsExactly(2f, 3f, 7f, 8f);
+      assertThat(ConditionalUNet.maskedMean(cond, null).toFloatArray()[0]).isCloseTo(104f / 3, org.assertj.core.data.Offset.offset(1e-4f));
     }
   }
 

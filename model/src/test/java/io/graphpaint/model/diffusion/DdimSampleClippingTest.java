@@ -83,7 +83,7 @@ class DdimSampleClippingTest {
 
   @Test
   void clippedRunEndsAtTheColourWhereTheBareUpdateSaturates() {
-    DdimScheduler bare = new DdimScheduler(NoiseScheduleConfig.defaults());
+    DdimScheduler bare = new DdimScheduler(NoiseScheduleConfig.defaults().withPredictionType(PredictionType.EPSILON));
     DdimScheduler clipped = bare.withSampleClipping(1f);
     try (NDManager manager = NDManager.newBaseManager()) {
       float[] withClipping = sample(clipped, manager);
@@ -103,9 +103,9 @@ class DdimSampleClippingTest {
 
   @Test
   void clippingClampsThePredictedOriginalOfOneStep() {
-    DdimScheduler clipped = new DdimScheduler(NoiseScheduleConfig.defaults()).withSampleClipping(1f);
+    DdimScheduler clipped = new DdimScheduler(NoiseScheduleConfig.defaults().withPredictionType(PredictionType.EPSILON)).withSampleClipping(1f);
     assertThat(clipped.sampleClipRange()).isEqualTo(1f);
-    assertThat(new DdimScheduler(NoiseScheduleConfig.defaults()).sampleClipRange()).isZero();
+    assertThat(new DdimScheduler(NoiseScheduleConfig.defaults().withPredictionType(PredictionType.EPSILON)).sampleClipRange()).isZero();
     try (NDManager manager = NDManager.newBaseManager()) {
       // t = 999 -> 949 with x_t = 1 and eps = 0: x0_pred = 1 / sqrt(a_999), far above 1
       NoiseSchedule schedule = clipped.schedule();
@@ -122,7 +122,7 @@ class DdimSampleClippingTest {
 
   @Test
   void rejectsNonPositiveRanges() {
-    DdimScheduler bare = new DdimScheduler(NoiseScheduleConfig.defaults());
+    DdimScheduler bare = new DdimScheduler(NoiseScheduleConfig.defaults().withPredictionType(PredictionType.EPSILON));
     assertThatThrownBy(() -> bare.withSampleClipping(0f))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sample clip range");

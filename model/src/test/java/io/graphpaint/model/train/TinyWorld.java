@@ -23,6 +23,8 @@ final class TinyWorld {
 
   final Vocabulary vocabulary = ShapesWorld.vocabulary();
   final TrainingData data;
+  final List<BufferedImage> images = new ArrayList<>();
+  final List<SceneGraph> graphs = new ArrayList<>();
   final List<String> words;
   final byte[] tokenizerJson;
   final ModelConfig config;
@@ -30,8 +32,6 @@ final class TinyWorld {
   TinyWorld(int samples, long seed) {
     ShapesConfig shapes = ShapesConfig.defaults(seed, IMAGE_SIZE, samples, 0, 0, 0);
     ShapesGenerator generator = new ShapesGenerator(shapes);
-    List<BufferedImage> images = new ArrayList<>();
-    List<SceneGraph> graphs = new ArrayList<>();
     List<String> captions = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
       ShapesScene scene = generator.scene(ShapesSplit.TRAIN, i);
