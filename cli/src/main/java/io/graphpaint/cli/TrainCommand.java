@@ -65,6 +65,12 @@ final class TrainCommand implements Callable<Integer> {
           + "shipped model was trained with, instead of the defaults scaled by --steps-scale.")
   Path recipe;
 
+  @Option(names = "--extend", paramLabel = "STAGE=STEPS[,STAGE=STEPS...]",
+      description = "Train stages of an existing run for longer, e.g. 0b=4000,2=2000: a finished stage continues from "
+          + "its last checkpoint (as if it had been planned that long), and the stages trained on it (2 after 0b or 1; "
+          + "0b, 1 and 2 after 0a) are set aside as stages/<id>.superseded and trained again.")
+  String extend;
+
   @Option(names = "--text-length", defaultValue = "48", description = "Token length of prompts, 4-77 (default: ${DEFAULT-VALUE}).")
   int textLength;
 
@@ -111,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (recipe != null) {
       args.addAll(List.of("--recipe", recipe.toString()));
+    }
+    if (extend != null) {
+      args.addAll(List.of("--extend", extend));
     }
     TrainRecipe.Options options;
     try {

@@ -131,7 +131,7 @@ class CommandLineTest {
   }
 
   @Test
-  void trainExportNeedsOnlyItsOwnOptionsAndNamesWhatIsWrong() {
+  void trainExportNeedsOnlyItsOwnOptionsAndNamesWhatIsWrong() throws IOException {
     Run trainAlone = run("train", "--run", temp.toString());
     assertThat(trainAlone.exitCode()).isEqualTo(2);
     assertThat(trainAlone.errLines()).containsExactly(
@@ -145,6 +145,13 @@ class CommandLineTest {
     assertThat(notARun.exitCode()).isEqualTo(1);
     assertThat(notARun.errLines()).containsExactly("graphpaint train export: --run " + temp
         + " is not a training run directory (needs architecture.json and tokenizer.json)");
+    Path dataset = temp.resolve("dataset");
+    java.nio.file.Files.createDirectories(dataset);
+    java.nio.file.Files.writeString(dataset.resolve("manifest.jsonl"), "");
+    Run badExtend = run("train", "--dataset", dataset.toString(), "--run", temp.resolve("r").toString(), "--extend", "0b");
+    assertThat(badExtend.exitCode()).isEqualTo(2);
+    assertThat(badExtend.errLines()).containsExactly("graphpaint train: --extend takes STAGE=STEPS[,STAGE=STEPS...], "
+        + "e.g. 0b=4000,2=2000; got '0b'");
   }
 
   @Test

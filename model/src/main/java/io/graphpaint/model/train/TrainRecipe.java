@@ -85,13 +85,18 @@ public final class TrainRecipe {
    *     the recipe's
    * @param recipe a training.json to start a new run with (steps, batch sizes, optimisers, EMA per
    *     stage) instead of the defaults scaled by {@code stepsScale}; null for none
+   * @param extend new, larger step counts for stages of an existing run: a finished stage is
+   *     reopened at its last checkpoint and trained on (the learning rate is constant after
+   *     warm-up, so this equals a run planned that long), and the stages trained on its weights
+   *     are set aside as {@code stages/<id>.superseded} and trained again; empty for none
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
       FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda,
-      Path recipe) {
+      Path recipe, Map<StageKind, Integer> extend) {
 
     public Options {
+      extend = extend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(extend));
       if (dataset == null || run == null) {
         throw new IllegalArgumentException("--dataset and --run are required");
       }
@@ -125,13 +130,40 @@ public final class TrainRecipe {
     public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
-          null, null, null);
+          null, null, null, null);
+    }
+
+    /** {@code 0b=4000,2=2000}: stage (id or short id) to its new step count. */
+    static Map<StageKind, Integer> parseExtend(String value) {
+      Map<StageKind, Integer> out = new java.util.EnumMap<>(StageKind.class);
+      for (String part : value.split(",")) {
+        String[] pair = part.trim().split("=", 2);
+        if (pair.length != 2) {
+          throw new IllegalArgumentException("--extend takes STAGE=STEPS[,STAGE=STEPS...], e.g. 0b=4000,2=2000; got '"
+              + part.trim() + "'");
+        }
+        StageKind kind = StageKind.fromId(pair[0].trim());
+        int steps;
+        try {
+          steps = Integer.parseInt(pair[1].trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--extend " + pair[0].trim() + "=" + pair[1].trim() + ": the step count is not a number", e);
+        }
+        if (steps < 1) {
+          throw new IllegalArgumentException("--extend " + kind.id() + " must be >= 1 steps, got " + steps);
+        }
+        if (out.put(kind, steps) != null) {
+          throw new IllegalArgumentException("--extend names stage " + kind.id() + " twice");
+        }
+      }
+      return out;
     }
 
     static final String USAGE =
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
-            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]";
+            + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]"
+            + " [--extend 0b=4000,2=2000]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -158,7 +190,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -179,7 +211,8 @@ public final class TrainRecipe {
             Integer.parseInt(values.getOrDefault("threads", "0")),
             values.containsKey("base") ? Path.of(values.get("base")) : null,
             values.containsKey("lambda") ? Double.valueOf(values.get("lambda")) : null,
-            values.containsKey("recipe") ? Path.of(values.get("recipe")) : null);
+            values.containsKey("recipe") ? Path.of(values.get("recipe")) : null,
+            values.containsKey("extend") ? parseExtend(values.get("extend")) : null);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -213,7 +246,7 @@ public final class TrainRecipe {
       Map.Entry<ModelConfig, byte[]> architecture = architecture(vocabulary, data);
       ModelConfig modelConfig = architecture.getKey();
       byte[] tokenizer = architecture.getValue();
-      TrainingConfig trainingConfig = trainingConfig();
+      TrainingConfig trainingConfig = extend(trainingConfig());
       Engine.getInstance().setRandomSeed((int) options.seed());
       Map<String, Object> metrics = new LinkedHashMap<>();
       try (NDManager manager = NDManager.newBaseManager();
@@ -224,6 +257,11 @@ public final class TrainRecipe {
         for (StageKind kind : StageKind.values()) {
           Path stageDirectory = options.run().resolve("stages").resolve(kind.id());
           if (Files.isRegularFile(stageDirectory.resolve(FINAL_WEIGHTS))) {
+            if (weightsCurrent) {
+              // an earlier stage was reopened (--extend) and has just trained: take this finished
+              // stage's own components from its final weights, keep the rest
+              loadComponents(model, stageDirectory, kind.trainedComponents(), manager);
+            }
             lastFinished = stageDirectory;
             metrics.put(kind.id(), JSON.readValue(stageDirectory.resolve(SUMMARY).toFile(), Map.class));
             continue;
@@ -300,6 +338,93 @@ public final class TrainRecipe {
             + " has no parameter for " + dropped + " of " + file + "; left out");
       }
       model.parameters().load(weights, List.of(), file.toString());
+    }
+  }
+
+  /** Loads only {@code components} from a finished stage's final weights. */
+  private static void loadComponents(GraphPaintModel model, Path stageDirectory, List<String> components, NDManager manager) {
+    try (NDManager scratch = manager.newSubManager()) {
+      Path file = stageDirectory.resolve(FINAL_WEIGHTS);
+      Map<String, NDArray> weights = new LinkedHashMap<>(SafetensorsFile.read(file, scratch));
+      weights.keySet().removeIf(name -> !components.contains(name.substring(0, Math.max(0, name.indexOf('.')))));
+      model.parameters().load(weights, components, file.toString());
+    }
+  }
+
+  /** Stages that start from the weights {@code kind} trained (so an extended {@code kind} makes them stale). */
+  static List<StageKind> trainedOn(StageKind kind) {
+    return switch (kind) {
+      case CLIP_PRETRAINING -> List.of(StageKind.TEXT_TO_IMAGE, StageKind.ALIGNMENT, StageKind.FINE_TUNING);
+      case TEXT_TO_IMAGE, ALIGNMENT -> List.of(StageKind.FINE_TUNING);
+      case FINE_TUNING -> List.of();
+    };
+  }
+
+  /**
+   * Applies {@code --extend}: checks every requested stage first (nothing is changed when one
+   * cannot be extended), then reopens finished stages at their last checkpoint, sets their
+   * dependants aside and records the new step counts in the run's training.json.
+   */
+  private TrainingConfig extend(TrainingConfig config) throws IOException {
+    if (options.extend().isEmpty()) {
+      return config;
+    }
+    List<StageKind> reopen = new ArrayList<>();
+    for (Map.Entry<StageKind, Integer> entry : options.extend().entrySet()) {
+      StageKind kind = entry.getKey();
+      int planned = config.stage(kind).steps();
+      int wanted = entry.getValue();
+      if (wanted < planned) {
+        throw new IllegalArgumentException("--extend " + kind.id() + "=" + wanted + " would shorten the stage: it is planned for "
+            + planned + " steps, and a stage can only grow");
+      }
+      Path directory = stageDirectory(options.run(), kind);
+      if (wanted > planned && Files.isRegularFile(directory.resolve(FINAL_WEIGHTS))) {
+        if (options.base() != null && kind != StageKind.FINE_TUNING) {
+          throw new IllegalArgumentException("--extend " + kind.id() + ": this run takes that stage from its base run "
+              + options.base() + "; extend it there");
+        }
+        java.util.Optional<Long> last = new StageCheckpoints(directory, 2).latestStep();
+        if (last.isEmpty() || last.get() != planned) {
+          throw new IllegalArgumentException("--extend " + kind.id() + ": the stage finished at " + planned
+              + " steps, but its checkpoint at step " + planned + " is gone (latest: "
+              + last.map(String::valueOf).orElse("none") + "), so it cannot continue");
+        }
+        reopen.add(kind);
+      }
+    }
+    TrainingConfig extended = config;
+    for (Map.Entry<StageKind, Integer> entry : options.extend().entrySet()) {
+      extended = extended.withStage(entry.getKey(), extended.stage(entry.getKey()).withSteps(entry.getValue()));
+    }
+    for (StageKind kind : reopen) {
+      Path directory = stageDirectory(options.run(), kind);
+      Files.delete(directory.resolve(FINAL_WEIGHTS));
+      Files.deleteIfExists(directory.resolve(SUMMARY));
+      System.out.println("graphpaint training: " + kind.id() + " reopened at step " + config.stage(kind).steps()
+          + " to train on to " + extended.stage(kind).steps());
+      for (StageKind later : trainedOn(kind)) {
+        Path laterDirectory = stageDirectory(options.run(), later);
+        if (Files.isDirectory(laterDirectory) && !reopen.contains(later)) {
+          Path aside = laterDirectory.resolveSibling(later.id() + ".superseded");
+          if (Files.exists(aside)) {
+            deleteTree(aside);
+          }
+          Files.move(laterDirectory, aside);
+          System.out.println("graphpaint training: " + later.id() + " was trained on the earlier " + kind.id()
+              + "; set aside as " + aside.getFileName() + " and trained again");
+        }
+      }
+    }
+    Files.write(options.run().resolve(TRAINING), JSON.writeValueAsBytes(JSON.valueToTree(extended)));
+    return extended;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 

@@ -35,6 +35,7 @@ public final class TrainingData {
   private final List<String> captions;
   private final List<String> labelPrompts;
   private long cachedEpoch = -1;
+  private long cachedSeed;
   private int[] cachedPermutation;
 
   private TrainingData(int imageSize, List<byte[]> pixels, List<SceneGraph> graphs, List<String> captions, Vocabulary vocabulary) {
@@ -146,7 +147,9 @@ public final class TrainingData {
   }
 
   private int[] permutation(long seed, long epoch) {
-    if (epoch != cachedEpoch) {
+    // keyed by seed too: each stage draws its own order, and a stage must not reuse the order the
+    // previous stage left cached for the same epoch number
+    if (epoch != cachedEpoch || seed != cachedSeed) {
       int[] permutation = new int[pixels.size()];
       for (int i = 0; i < permutation.length; i++) {
         permutation[i] = i;
@@ -160,6 +163,7 @@ public final class TrainingData {
       }
       cachedPermutation = permutation;
       cachedEpoch = epoch;
+      cachedSeed = seed;
     }
     return cachedPermutation;
   }

@@ -119,8 +119,82 @@ class TrainRecipeTest {
         List.of()).run()).hasMessageContaining("--recipe").hasMessageContaining("is not a file");
   }
 
+  /**
+   * --extend on a finished run: stage 0b reopens at its last checkpoint and trains on, stage 2
+   * (trained on the old 0b) is set aside and trained again on the new 0b and stage 1's graph
+   * encoder, and the result is bit for bit the run planned that long from the start.
+   */
+  @Test
+  void extendingAFinishedStageEqualsARunPlannedThatLong(@TempDir Path dataset, @TempDir Path extended,
+      @TempDir Path planned, @TempDir Path files) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainingConfig recipe = TrainingConfig.defaults(9);
+    int[] steps = {1, 4, 2, 2};
+    for (StageKind kind : StageKind.values()) {
+      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(steps[kind.ordinal()]).withBatchSize(2)
+          .withCheckpointEvery(2));
+    }
+    Path shortRecipe = files.resolve("short.json");
+    Files.write(shortRecipe, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    Path longRecipe = files.resolve("long.json");
+    TrainingConfig longer = recipe.withStage(StageKind.TEXT_TO_IMAGE, recipe.stage(StageKind.TEXT_TO_IMAGE).withSteps(6));
+    Files.write(longRecipe, TrainRecipe.JSON.writeValueAsBytes(longer));
+    String[] common = {"--dataset", dataset.toString(), "--size", "tiny", "--text-length", "32", "--seed", "5"};
+
+    new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(), "--recipe", shortRecipe.toString())),
+        List.of()).run();
+    Path alignment = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT).resolve("final.safetensors");
+    byte[] alignmentBefore = Files.readAllBytes(alignment);
+    List<String> seen = new ArrayList<>();
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(), "--extend", "0b=6")),
+        List.of(p -> seen.add(p.stage() + "@" + p.step()))).run();
+    assertThat(seen).containsExactly("0b-text-to-image@5", "0b-text-to-image@6", "2-fine-tuning@1", "2-fine-tuning@2");
+    assertThat(Files.readAllBytes(alignment)).isEqualTo(alignmentBefore);
+    assertThat(extended.resolve("stages").resolve("2-fine-tuning.superseded").resolve("final.safetensors")).exists();
+    assertThat(TrainRecipe.JSON.readValue(extended.resolve("training.json").toFile(), TrainingConfig.class)).isEqualTo(longer);
+
+    Path straight = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", planned.toString(), "--recipe",
+        longRecipe.toString())), List.of()).run();
+    for (String component : List.of("unet", "graph_encoder", "fusion")) {
+      String file = component + ".safetensors";
+      assertThat(Files.readAllBytes(model.resolve(file))).as(file).isEqualTo(Files.readAllBytes(straight.resolve(file)));
+    }
+
+    // a stage can only grow, and only from the checkpoint at its last step
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(),
+        "--extend", "0b=3")), List.of()).run()).hasMessageContaining("would shorten the stage: it is planned for 6 steps");
+    Path stage1 = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT);
+    try (var checkpoints = Files.list(stage1)) {
+      for (Path path : checkpoints.filter(p -> p.getFileName().toString().startsWith("step-")).toList()) {
+        try (var files1 = Files.walk(path)) {
+          for (Path f : files1.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
+    Files.deleteIfExists(stage1.resolve("latest"));
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(),
+        "--extend", "1=5")), List.of()).run()).hasMessageContaining("its checkpoint at step 2 is gone");
+    assertThat(alignment).exists();
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] out = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, out, first.length, more.length);
+    return out;
+  }
+
   @Test
   void optionsNameWhatIsWrong() {
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--extend", "0b"))
+        .hasMessageContaining("--extend takes STAGE=STEPS");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--extend", "3=10"))
+        .hasMessageContaining("stage must be one of");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--extend", "0b=5,0b-text-to-image=6"))
+        .hasMessageContaining("names stage 0b-text-to-image twice");
+    assertThat(TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--extend", "2=9, 0b=7").extend())
+        .containsExactly(java.util.Map.entry(StageKind.TEXT_TO_IMAGE, 7), java.util.Map.entry(StageKind.FINE_TUNING, 9));
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--lambda", "1.5"))
         .hasMessageContaining("--lambda must be within [0, 1]");
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--base", "r"))
