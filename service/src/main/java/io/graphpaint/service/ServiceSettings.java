@@ -77,6 +77,32 @@ public record ServiceSettings(Map<String, Object> values, Map<String, Object> ka
     }
   }
 
+  /** The JVM's system properties whose names start with {@code prefix} ({@code -Dgraphpaint.worker.*}), by name. */
+  public static Map<String, Object> systemProperties(String prefix) {
+    Map<String, Object> out = new HashMap<>();
+    System.getProperties().forEach((key, value) -> {
+      if (key.toString().startsWith(prefix)) {
+        out.put(key.toString(), value);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * A service main's configuration: {@code read}'s result, or, when it throws a {@link
+   * ConfigException}, its message alone on stderr and exit status 2 (the status of a usage error),
+   * without a stack trace.
+   */
+  public static <T> T orExit(java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      throw e; // not reached
+    }
+  }
+
   /**
    * The configured instance id, or {@code <host>-<pid>} (with {@code fallbackHost} when the host
    * name cannot be had), in the characters ids allow.

@@ -3,6 +3,7 @@ package io.graphpaint.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -45,5 +46,43 @@ class ServiceSettingsTest {
     assertThat(ServiceSettings.instanceId("worker-7", "fallback")).isEqualTo("worker-7");
     assertThat(ServiceSettings.instanceId(" ", "fallback"))
         .endsWith("-" + ProcessHandle.current().pid()).matches("[A-Za-z0-9._-]+");
+  }
+
+  @Test
+  void systemPropertiesAreTakenByPrefix() {
+    System.setProperty("graphpaint.test-service.port", "81");
+    System.setProperty("graphpaint.test-servicex", "other");
+    try {
+      assertThat(ServiceSettings.systemProperties("graphpaint.test-service."))
+          .containsExactly(Map.entry("graphpaint.test-service.port", "81"));
+    } finally {
+      System.clearProperty("graphpaint.test-service.port");
+      System.clearProperty("graphpaint.test-servicex");
+    }
+  }
+
+  /** A main whose configuration fails prints the message alone and exits with status 2. */
+  @Test
+  void aBadConfigurationEndsTheProcessWithStatusTwoAndItsMessage() throws Exception {
+    assertThat(ServiceSettings.orExit(() -> "fine")).isEqualTo("fine");
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        BadConfigurationMain.class.getName())
+        .redirectErrorStream(false)
+        .start();
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(err.strip()).isEqualTo("Invalid value -1 for configuration port: must be at least 0");
+  }
+
+  /** Run in a child JVM by the test above. */
+  public static final class BadConfigurationMain {
+    public static void main(String[] args) {
+      ServiceSettings.orExit(() -> {
+        throw new ConfigException("port", -1, "must be at least 0");
+      });
+      System.out.println("not reached");
+    }
   }
 }

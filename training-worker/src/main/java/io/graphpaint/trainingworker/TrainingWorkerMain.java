@@ -1,16 +1,14 @@
 package io.graphpaint.trainingworker;
 
 import io.graphpaint.service.HealthServer;
+import io.graphpaint.service.ServiceSettings;
 import io.graphpaint.schemas.admin.TopicAdmin;
 import io.graphpaint.schemas.registry.SchemaRegistryClient;
 import io.graphpaint.storage.ObjectStore;
 import io.graphpaint.storage.ObjectStoreConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,20 +26,8 @@ public final class TrainingWorkerMain {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    Map<String, Object> props = new HashMap<>();
-    System.getProperties().forEach((key, value) -> {
-      if (key.toString().startsWith(TrainingWorkerConfig.PREFIX)) {
-        props.put(key.toString(), value);
-      }
-    });
-    TrainingWorkerConfig config;
-    try {
-      config = TrainingWorkerConfig.from(props, System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    TrainingWorkerConfig config = ServiceSettings.orExit(
+        () -> TrainingWorkerConfig.from(ServiceSettings.systemProperties(TrainingWorkerConfig.PREFIX), System.getenv()));
     ObjectStoreConfig storeConfig = ObjectStoreConfig.fromEnvironment(System.getenv());
     LOG.info("Starting with {} and object store {}", config, storeConfig);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

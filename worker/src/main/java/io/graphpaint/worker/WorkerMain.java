@@ -8,15 +8,13 @@ import io.graphpaint.worker.models.ArtifactModelLoader;
 import io.graphpaint.worker.models.DeviceSelection;
 import io.graphpaint.worker.models.ModelManager;
 import io.graphpaint.service.HealthServer;
+import io.graphpaint.service.ServiceSettings;
 import io.graphpaint.worker.ops.WorkerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,20 +32,8 @@ public final class WorkerMain {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    Map<String, Object> props = new HashMap<>();
-    System.getProperties().forEach((key, value) -> {
-      if (key.toString().startsWith(WorkerConfig.PREFIX)) {
-        props.put(key.toString(), value);
-      }
-    });
-    WorkerConfig config;
-    try {
-      config = WorkerConfig.from(props, System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    WorkerConfig config = ServiceSettings.orExit(
+        () -> WorkerConfig.from(ServiceSettings.systemProperties(WorkerConfig.PREFIX), System.getenv()));
     ObjectStoreConfig storeConfig = ObjectStoreConfig.fromEnvironment(System.getenv());
     LOG.info("Starting with {} and object store {}", config, storeConfig);
 
