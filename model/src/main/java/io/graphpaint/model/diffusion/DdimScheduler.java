@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * diffusers' {@code DDIMScheduler} for epsilon or v prediction (the schedule's {@link
- * PredictionType}): which timesteps to visit and the update from one to the next. Stateless apart from its schedule, so one instance serves any number of
- * concurrent samplers.
+ * PredictionType}): which timesteps to visit and the update from one to the next. Stateless apart
+ * from its schedule, so one instance serves any number of concurrent samplers.
  *
  * <p>Sample clipping (diffusers' {@code clip_sample}, its default, and DDPM's {@code
  * clip_denoised}) clamps the predicted x_0 to {@code [-range, range]} before it enters the update;
@@ -88,17 +88,19 @@ public final class DdimScheduler {
           "epsilon shape " + epsilon.getShape() + " must equal sample shape " + sample.getShape());
     }
     NDArray unclipped;
+    NDArray noise; // eps, the direction of the update
     if (schedule.config().predictionType() == PredictionType.V_PREDICTION) {
-      // the model gave v: x0_pred = sqrt(a_t) x_t - sqrt(1 - a_t) v, eps = sqrt(1 - a_t) x_t + sqrt(a_t) v
-      NDArray velocity = epsilon;
+      // the model gave v: x0_pred = sqrt(a_t) x_t - sqrt(1 - a_t) v,
+      // eps = sqrt(1 - a_t) x_t + sqrt(a_t) v
       try (NDArray signal = sample.mul(coefficients.sqrtAlphaProd());
-          NDArray scaledVelocity = velocity.mul(coefficients.sqrtOneMinusAlphaProd());
+          NDArray scaledVelocity = epsilon.mul(coefficients.sqrtOneMinusAlphaProd());
           NDArray noisePart = sample.mul(coefficients.sqrtOneMinusAlphaProd());
-          NDArray velocityPart = velocity.mul(coefficients.sqrtAlphaProd())) {
+          NDArray velocityPart = epsilon.mul(coefficients.sqrtAlphaProd())) {
         unclipped = signal.sub(scaledVelocity);
-        epsilon = noisePart.add(velocityPart);
+        noise = noisePart.add(velocityPart);
       }
     } else {
+      noise = epsilon;
       // x0_pred = (x_t - sqrt(1 - a_t) eps) / sqrt(a_t)
       try (NDArray scaledEpsilon = epsilon.mul(coefficients.sqrtOneMinusAlphaProd());
           NDArray numerator = sample.sub(scaledEpsilon)) {
@@ -115,7 +117,7 @@ public final class DdimScheduler {
     }
     NDArray previous;
     try (predictedOriginal;
-        NDArray direction = epsilon.mul(coefficients.directionScale());
+        NDArray direction = noise.mul(coefficients.directionScale());
         NDArray signal = predictedOriginal.mul(coefficients.sqrtAlphaProdPrev())) {
       direction.attach(sample.getManager());
       previous = signal.add(direction);
