@@ -408,7 +408,7 @@ public final class TrainRecipe {
         if (Files.isDirectory(laterDirectory) && !reopen.contains(later)) {
           Path aside = laterDirectory.resolveSibling(later.id() + ".superseded");
           if (Files.exists(aside)) {
-            deleteTree(aside);
+            StageCheckpoints.deleteRecursively(aside);
           }
           Files.move(laterDirectory, aside);
           System.out.println("graphpaint training: " + later.id() + " was trained on the earlier " + kind.id()
@@ -418,14 +418,6 @@ public final class TrainRecipe {
     }
     Files.write(options.run().resolve(TRAINING), JSON.writeValueAsBytes(JSON.valueToTree(extended)));
     return extended;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 
   static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {

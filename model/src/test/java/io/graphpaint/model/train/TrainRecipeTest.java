@@ -166,11 +166,7 @@ class TrainRecipeTest {
     Path stage1 = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT);
     try (var checkpoints = Files.list(stage1)) {
       for (Path path : checkpoints.filter(p -> p.getFileName().toString().startsWith("step-")).toList()) {
-        try (var files1 = Files.walk(path)) {
-          for (Path f : files1.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.delete(f);
-          }
-        }
+        StageCheckpoints.deleteRecursively(path);
       }
     }
     Files.deleteIfExists(stage1.resolve("latest"));
