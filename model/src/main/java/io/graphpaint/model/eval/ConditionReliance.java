@@ -35,8 +35,6 @@ public final class ConditionReliance {
   /** Timesteps of the measurement, from little noise to almost pure noise. */
   public static final List<Integer> TIMESTEPS = List.of(100, 300, 500, 700, 900);
 
-  private static final int BATCH = 32;
-
   /**
    * Mean squared prediction errors per timestep of {@link #TIMESTEPS}.
    *
@@ -126,8 +124,8 @@ public final class ConditionReliance {
       wrong.add(graphs.get((i + 1) % n));
     }
     io.graphpaint.model.nn.GradientRecording.disableOnThisThread();
-    for (int start = 0; start < n; start += BATCH) {
-      int end = Math.min(n, start + BATCH);
+    for (int start = 0; start < n; start += ModelBenchmark.BATCH) {
+      int end = Math.min(n, start + ModelBenchmark.BATCH);
       int batch = end - start;
       try (NDManager scope = model.manager().newSubManager()) {
         NDArray x0 = ImageTensors.toTensor(images.subList(start, end), size, scope);

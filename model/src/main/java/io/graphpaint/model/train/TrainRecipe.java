@@ -369,7 +369,7 @@ public final class TrainRecipe {
     if (options.extend().isEmpty()) {
       return config;
     }
-    List<StageKind> reopen = new ArrayList<>();
+    List<StageKind> grown = new ArrayList<>();
     for (Map.Entry<StageKind, Integer> entry : options.extend().entrySet()) {
       StageKind kind = entry.getKey();
       int planned = config.stage(kind).steps();
@@ -378,19 +378,31 @@ public final class TrainRecipe {
         throw new IllegalArgumentException("--extend " + kind.id() + "=" + wanted + " would shorten the stage: it is planned for "
             + planned + " steps, and a stage can only grow");
       }
-      Path directory = stageDirectory(options.run(), kind);
-      if (wanted > planned && Files.isRegularFile(directory.resolve(FINAL_WEIGHTS))) {
-        if (options.base() != null && kind != StageKind.FINE_TUNING) {
-          throw new IllegalArgumentException("--extend " + kind.id() + ": this run takes that stage from its base run "
-              + options.base() + "; extend it there");
-        }
-        java.util.Optional<Long> last = new StageCheckpoints(directory, 2).latestStep();
-        if (last.isEmpty() || last.get() != planned) {
-          throw new IllegalArgumentException("--extend " + kind.id() + ": the stage finished at " + planned
-              + " steps, but its checkpoint at step " + planned + " is gone (latest: "
-              + last.map(String::valueOf).orElse("none") + "), so it cannot continue");
-        }
+      if (wanted > planned && Files.isRegularFile(stageDirectory(options.run(), kind).resolve(FINAL_WEIGHTS))) {
+        grown.add(kind);
+      }
+    }
+    // A finished stage trained on another stage that is reopened is not reopened itself: its
+    // weights come from the earlier weights of that stage, so it is set aside and trained again
+    // from the start, to its new step count.
+    List<StageKind> reopen = new ArrayList<>();
+    for (StageKind kind : grown) {
+      if (grown.stream().noneMatch(earlier -> trainedOn(earlier).contains(kind))) {
         reopen.add(kind);
+      }
+    }
+    for (StageKind kind : reopen) {
+      Path directory = stageDirectory(options.run(), kind);
+      int planned = config.stage(kind).steps();
+      if (options.base() != null && kind != StageKind.FINE_TUNING) {
+        throw new IllegalArgumentException("--extend " + kind.id() + ": this run takes that stage from its base run "
+            + options.base() + "; extend it there");
+      }
+      java.util.Optional<Long> last = new StageCheckpoints(directory, 2).latestStep();
+      if (last.isEmpty() || last.get() != planned) {
+        throw new IllegalArgumentException("--extend " + kind.id() + ": the stage finished at " + planned
+            + " steps, but its checkpoint at step " + planned + " is gone (latest: "
+            + last.map(String::valueOf).orElse("none") + "), so it cannot continue");
       }
     }
     TrainingConfig extended = config;

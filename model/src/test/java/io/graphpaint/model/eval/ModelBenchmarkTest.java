@@ -123,6 +123,12 @@ class ModelBenchmarkTest {
     assertThat(written.rows().get(1).settings())
         .containsEntry("model", "caption").containsEntry("split", "test").containsEntry("guidance", "1");
     assertThat(written.rows().get(0).metrics()).containsKey("images_per_second");
+    // condition reliance is measured once per model and split, and each of its rows carries it
+    for (BenchmarkReport.Row row : written.rows()) {
+      assertThat(row.metrics()).as(row.name())
+          .containsKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong", "condition_gain_t900");
+      assertThat(row.metrics().get("prediction_mse")).as(row.name()).isPositive();
+    }
     assertThat(report.notes()).containsEntry("prompts", "labels=labels, caption=caption");
     // same model, same seeds, other prompt: other pixels
     String id = ModelBenchmark.entriesOf(manifest, "test", 1).get(0).id();

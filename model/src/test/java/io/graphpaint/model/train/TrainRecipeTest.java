@@ -120,9 +120,10 @@ class TrainRecipeTest {
   }
 
   /**
-   * --extend on a finished run: stage 0b reopens at its last checkpoint and trains on, stage 2
-   * (trained on the old 0b) is set aside and trained again on the new 0b and stage 1's graph
-   * encoder, and the result is bit for bit the run planned that long from the start.
+   * --extend on a finished run, growing stages 0b and 2: 0b reopens at its last checkpoint and
+   * trains on; stage 2, trained on the old 0b, is not reopened but set aside and trained again from
+   * its start to its new length on the new 0b and stage 1's graph encoder; the result is bit for
+   * bit the run planned that long from the start.
    */
   @Test
   void extendingAFinishedStageEqualsARunPlannedThatLong(@TempDir Path dataset, @TempDir Path extended,
@@ -137,7 +138,8 @@ class TrainRecipeTest {
     Path shortRecipe = files.resolve("short.json");
     Files.write(shortRecipe, TrainRecipe.JSON.writeValueAsBytes(recipe));
     Path longRecipe = files.resolve("long.json");
-    TrainingConfig longer = recipe.withStage(StageKind.TEXT_TO_IMAGE, recipe.stage(StageKind.TEXT_TO_IMAGE).withSteps(6));
+    TrainingConfig longer = recipe.withStage(StageKind.TEXT_TO_IMAGE, recipe.stage(StageKind.TEXT_TO_IMAGE).withSteps(6))
+        .withStage(StageKind.FINE_TUNING, recipe.stage(StageKind.FINE_TUNING).withSteps(3));
     Files.write(longRecipe, TrainRecipe.JSON.writeValueAsBytes(longer));
     String[] common = {"--dataset", dataset.toString(), "--size", "tiny", "--text-length", "32", "--seed", "5"};
 
@@ -146,9 +148,10 @@ class TrainRecipeTest {
     Path alignment = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT).resolve("final.safetensors");
     byte[] alignmentBefore = Files.readAllBytes(alignment);
     List<String> seen = new ArrayList<>();
-    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(), "--extend", "0b=6")),
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(), "--extend", "0b=6,2=3")),
         List.of(p -> seen.add(p.stage() + "@" + p.step()))).run();
-    assertThat(seen).containsExactly("0b-text-to-image@5", "0b-text-to-image@6", "2-fine-tuning@1", "2-fine-tuning@2");
+    assertThat(seen).containsExactly("0b-text-to-image@5", "0b-text-to-image@6", "2-fine-tuning@1", "2-fine-tuning@2",
+        "2-fine-tuning@3");
     assertThat(Files.readAllBytes(alignment)).isEqualTo(alignmentBefore);
     assertThat(extended.resolve("stages").resolve("2-fine-tuning.superseded").resolve("final.safetensors")).exists();
     assertThat(TrainRecipe.JSON.readValue(extended.resolve("training.json").toFile(), TrainingConfig.class)).isEqualTo(longer);
