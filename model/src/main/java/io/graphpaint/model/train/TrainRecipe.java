@@ -252,7 +252,9 @@ public final class TrainRecipe {
       try (NDManager manager = NDManager.newBaseManager();
           GraphPaintModel model = GraphPaintModel.create(modelConfig, vocabulary, tokenizer, manager)) {
         metrics.put("parameters", parameterCounts(model));
-        Path lastFinished = null;
+        // finished stages (here or in the base run) in order: where a stage that starts afresh
+        // takes its weights from
+        List<Map.Entry<StageKind, Path>> finished = new ArrayList<>();
         boolean weightsCurrent = false;
         for (StageKind kind : StageKind.values()) {
           Path stageDirectory = options.run().resolve("stages").resolve(kind.id());
@@ -260,9 +262,9 @@ public final class TrainRecipe {
             if (weightsCurrent) {
               // an earlier stage was reopened (--extend) and has just trained: take this finished
               // stage's own components from its final weights, keep the rest
-              loadComponents(model, stageDirectory, kind.trainedComponents(), manager);
+              loadStage(model, stageDirectory, kind.trainedComponents(), manager);
             }
-            lastFinished = stageDirectory;
+            finished.add(Map.entry(kind, stageDirectory));
             metrics.put(kind.id(), JSON.readValue(stageDirectory.resolve(SUMMARY).toFile(), Map.class));
             continue;
           }
@@ -273,21 +275,21 @@ public final class TrainRecipe {
           if (!weightsCurrent && checkpoints.latestStep().isEmpty() && baseStage != null
               && Files.isRegularFile(baseStage.resolve(FINAL_WEIGHTS))) {
             // finished in the base run and not begun here: this run starts after it
-            lastFinished = baseStage;
+            finished.add(Map.entry(kind, baseStage));
             Map<String, Object> summary = new LinkedHashMap<>(JSON.readValue(baseStage.resolve(SUMMARY).toFile(), Map.class));
             summary.put("fromBaseRun", options.base().getFileName().toString());
             metrics.put(kind.id(), summary);
             continue;
           }
-          if (!weightsCurrent && checkpoints.latestStep().isEmpty() && lastFinished != null) {
-            loadFinal(model, lastFinished, manager);
+          if (!weightsCurrent && checkpoints.latestStep().isEmpty() && !finished.isEmpty()) {
+            loadFinished(model, finished, manager);
           }
           metrics.put(kind.id(), runStage(kind, model, data, trainingConfig, checkpoints, manager));
           weightsCurrent = true;
-          lastFinished = stageDirectory;
+          finished.add(Map.entry(kind, stageDirectory));
         }
-        if (!weightsCurrent && lastFinished != null) {
-          loadFinal(model, lastFinished, manager);
+        if (!weightsCurrent && !finished.isEmpty()) {
+          loadFinished(model, finished, manager);
         }
         Path modelDirectory = options.run().resolve("model");
         ModelDirectory.save(model, modelDirectory, JSON.valueToTree(trainingConfig), metrics);
@@ -318,10 +320,28 @@ public final class TrainRecipe {
     return summary;
   }
 
-  private static void loadFinal(GraphPaintModel model, Path stageDirectory, NDManager manager) {
+  /**
+   * The weights after the last of {@code finished}: its final weights, then each finished stage's
+   * own components from that stage's final weights, in order. A stage's final weights hold every
+   * component as it was when the stage ended, so after {@code --extend} reopened an earlier stage
+   * they hold that stage's old components (stage 1's file holds the UNet of the stage 0b it
+   * followed); each component is taken from the last stage that trained it.
+   */
+  private static void loadFinished(GraphPaintModel model, List<Map.Entry<StageKind, Path>> finished, NDManager manager) {
+    loadStage(model, finished.get(finished.size() - 1).getValue(), List.of(), manager);
+    for (Map.Entry<StageKind, Path> stage : finished) {
+      loadStage(model, stage.getValue(), stage.getKey().trainedComponents(), manager);
+    }
+  }
+
+  /** Loads {@code components} (all when empty) from a finished stage's final weights. */
+  private static void loadStage(GraphPaintModel model, Path stageDirectory, List<String> components, NDManager manager) {
     try (NDManager scratch = manager.newSubManager()) {
       Path file = stageDirectory.resolve(FINAL_WEIGHTS);
       Map<String, NDArray> weights = new LinkedHashMap<>(SafetensorsFile.read(file, scratch));
+      if (!components.isEmpty()) {
+        weights.keySet().removeIf(name -> !components.contains(name.substring(0, Math.max(0, name.indexOf('.')))));
+      }
       // a variant with another fusion mode than its base run (TEXT_ONLY has no graph projection)
       // leaves the base's fusion weights it has no parameter for; everything else must match
       java.util.Set<String> known = model.parameters().arrays().keySet();
@@ -333,20 +353,10 @@ public final class TrainRecipe {
         }
         return foreign;
       });
-      if (!dropped.isEmpty()) {
+      if (!dropped.isEmpty() && components.isEmpty()) {
         System.out.println("graphpaint training: fusion mode " + model.config().fusion().mode()
             + " has no parameter for " + dropped + " of " + file + "; left out");
       }
-      model.parameters().load(weights, List.of(), file.toString());
-    }
-  }
-
-  /** Loads only {@code components} from a finished stage's final weights. */
-  private static void loadComponents(GraphPaintModel model, Path stageDirectory, List<String> components, NDManager manager) {
-    try (NDManager scratch = manager.newSubManager()) {
-      Path file = stageDirectory.resolve(FINAL_WEIGHTS);
-      Map<String, NDArray> weights = new LinkedHashMap<>(SafetensorsFile.read(file, scratch));
-      weights.keySet().removeIf(name -> !components.contains(name.substring(0, Math.max(0, name.indexOf('.')))));
       model.parameters().load(weights, components, file.toString());
     }
   }

@@ -122,8 +122,8 @@ class TrainRecipeTest {
   /**
    * --extend on a finished run, growing stages 0b and 2: 0b reopens at its last checkpoint and
    * trains on; stage 2, trained on the old 0b, is not reopened but set aside and trained again from
-   * its start to its new length on the new 0b and stage 1's graph encoder; the result is bit for
-   * bit the run planned that long from the start.
+   * its start to its new length on the new 0b and stage 1's graph encoder, also when the run is
+   * cut off between the two; the result is bit for bit the run planned that long from the start.
    */
   @Test
   void extendingAFinishedStageEqualsARunPlannedThatLong(@TempDir Path dataset, @TempDir Path extended,
@@ -147,11 +147,22 @@ class TrainRecipeTest {
         List.of()).run();
     Path alignment = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT).resolve("final.safetensors");
     byte[] alignmentBefore = Files.readAllBytes(alignment);
+    // the extended run is cut off after its first stage-2 step, before stage 2's first checkpoint,
+    // and started again without --extend: stage 2 starts afresh from the finished stages, and must
+    // take the new 0b's UNet, not the old one that stage 1's final weights still hold
     List<String> seen = new ArrayList<>();
-    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(), "--extend", "0b=6,2=3")),
+    ProgressListener killAtFineTuningStep1 = p -> {
+      seen.add(p.stage() + "@" + p.step());
+      if (p.stage().equals(StageKind.FINE_TUNING.id()) && p.step() == 1) {
+        throw new Interrupted();
+      }
+    };
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(),
+        "--extend", "0b=6,2=3")), List.of(killAtFineTuningStep1)).run()).isInstanceOf(Interrupted.class);
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString())),
         List.of(p -> seen.add(p.stage() + "@" + p.step()))).run();
-    assertThat(seen).containsExactly("0b-text-to-image@5", "0b-text-to-image@6", "2-fine-tuning@1", "2-fine-tuning@2",
-        "2-fine-tuning@3");
+    assertThat(seen).containsExactly("0b-text-to-image@5", "0b-text-to-image@6", "2-fine-tuning@1", "2-fine-tuning@1",
+        "2-fine-tuning@2", "2-fine-tuning@3");
     assertThat(Files.readAllBytes(alignment)).isEqualTo(alignmentBefore);
     assertThat(extended.resolve("stages").resolve("2-fine-tuning.superseded").resolve("final.safetensors")).exists();
     assertThat(TrainRecipe.JSON.readValue(extended.resolve("training.json").toFile(), TrainingConfig.class)).isEqualTo(longer);
