@@ -122,12 +122,12 @@ class TrainRecipeTest {
   /**
    * --extend on a finished run, growing stages 0b and 2: 0b reopens at its last checkpoint and
    * trains on; stage 2, trained on the old 0b, is not reopened but set aside and trained again from
-   * its start to its new length on the new 0b and stage 1's graph encoder, also when the run is
-   * cut off between the two; the result is bit for bit the run planned that long from the start.
+   * its start to its new length on the new 0b and stage 1's graph encoder; the result, whether the
+   * run goes through or is cut off between the two, is bit for bit the run planned that long.
    */
   @Test
   void extendingAFinishedStageEqualsARunPlannedThatLong(@TempDir Path dataset, @TempDir Path extended,
-      @TempDir Path planned, @TempDir Path files) throws Exception {
+      @TempDir Path extendedInOneGo, @TempDir Path planned, @TempDir Path files) throws Exception {
     ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
     TrainingConfig recipe = TrainingConfig.defaults(9);
     int[] steps = {1, 4, 2, 2};
@@ -143,8 +143,10 @@ class TrainRecipeTest {
     Files.write(longRecipe, TrainRecipe.JSON.writeValueAsBytes(longer));
     String[] common = {"--dataset", dataset.toString(), "--size", "tiny", "--text-length", "32", "--seed", "5"};
 
-    new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(), "--recipe", shortRecipe.toString())),
-        List.of()).run();
+    for (Path run : List.of(extended, extendedInOneGo)) {
+      new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", run.toString(), "--recipe", shortRecipe.toString())),
+          List.of()).run();
+    }
     Path alignment = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT).resolve("final.safetensors");
     byte[] alignmentBefore = Files.readAllBytes(alignment);
     // the extended run is cut off after its first stage-2 step, before stage 2's first checkpoint,
@@ -169,9 +171,13 @@ class TrainRecipeTest {
 
     Path straight = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", planned.toString(), "--recipe",
         longRecipe.toString())), List.of()).run();
+    // and the same extension run through without a stop
+    Path inOneGo = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extendedInOneGo.toString(),
+        "--extend", "0b=6,2=3")), List.of()).run();
     for (String component : List.of("unet", "graph_encoder", "fusion")) {
       String file = component + ".safetensors";
       assertThat(Files.readAllBytes(model.resolve(file))).as(file).isEqualTo(Files.readAllBytes(straight.resolve(file)));
+      assertThat(Files.readAllBytes(inOneGo.resolve(file))).as(file).isEqualTo(Files.readAllBytes(straight.resolve(file)));
     }
 
     // a stage can only grow, and only from the checkpoint at its last step
