@@ -71,6 +71,12 @@ final class TrainCommand implements Callable<Integer> {
           + "0b, 1 and 2 after 0a) are set aside as stages/<id>.superseded and trained again.")
   String extend;
 
+  @Option(names = "--guidance", paramLabel = "W",
+      description = "Classifier-free guidance scale the model samples with by default (model.json), in [0, 30]; "
+          + "recorded in the run, and may be given to a finished run to write its model again (default: the run's, "
+          + "1.5 for a new run).")
+  Double guidance;
+
   @Option(names = "--text-length", defaultValue = "48", description = "Token length of prompts, 4-77 (default: ${DEFAULT-VALUE}).")
   int textLength;
 
@@ -121,6 +127,9 @@ final class TrainCommand implements Callable<Integer> {
     if (extend != null) {
       args.addAll(List.of("--extend", extend));
     }
+    if (guidance != null) {
+      args.addAll(List.of("--guidance", guidance.toString()));
+    }
     TrainRecipe.Options options;
     try {
       options = TrainRecipe.Options.parse(args.toArray(String[]::new));
@@ -163,6 +172,10 @@ final class TrainCommand implements Callable<Integer> {
         description = "The run's dataset, for its vocabulary (default: taken from RUN/model once the run has finished).")
     Path dataset;
 
+    @Option(names = "--guidance", paramLabel = "W",
+        description = "Default classifier-free guidance scale of the exported model, in [0, 30] (default: the run's).")
+    Double guidance;
+
     @Override
     public Integer call() {
       List<String> args = new ArrayList<>(List.of("--run", run.toString(), "--stage", stage, "--out", out.toString()));
@@ -171,6 +184,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (dataset != null) {
         args.addAll(List.of("--dataset", dataset.toString()));
+      }
+      if (guidance != null) {
+        args.addAll(List.of("--guidance", guidance.toString()));
       }
       ExportStage.Options options;
       try {

@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param validationSplit manifest split evaluated
  * @param evalSamples validation graphs sampled per model
  * @param evalSteps DDIM steps of evaluation sampling
- * @param evalGuidance guidance scale of evaluation sampling
+ * @param evalGuidance guidance scale of evaluation sampling, in [0, 30]; null for each model's own
  * @param evalFeatures feature space of FID: clip or pixels
  * @param progressEvery steps between RUNNING statuses
  * @param gate the promotion rule
@@ -35,7 +35,7 @@ public record JobSettings(
     String validationSplit,
     int evalSamples,
     int evalSteps,
-    double evalGuidance,
+    Double evalGuidance,
     String evalFeatures,
     int progressEvery,
     PromotionGate gate) {
@@ -56,6 +56,9 @@ public record JobSettings(
     if (checkpointEvery < 1 || checkpointKeep < 1 || maxSamples < 1 || evalSamples < 2 || evalSteps < 1 || progressEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery, checkpointKeep, maxSamples, evalSteps and progressEvery must be >= 1"
           + " and evalSamples >= 2");
+    }
+    if (evalGuidance != null && !(evalGuidance >= 0 && evalGuidance <= 30)) {
+      throw new IllegalArgumentException("evalGuidance must be within [0, 30] or unset, got " + evalGuidance);
     }
     if (!"clip".equals(evalFeatures) && !"pixels".equals(evalFeatures)) {
       throw new IllegalArgumentException("evalFeatures must be clip or pixels, got " + evalFeatures);

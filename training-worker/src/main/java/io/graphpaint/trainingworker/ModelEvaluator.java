@@ -38,7 +38,8 @@ final class ModelEvaluator {
     for (int i = 0; i < validation.size(); i++) {
       requests.add(new SamplingRequest(validation.get(i).graph(), settings.seed() * 1_000_003L + i, 1));
     }
-    SamplingOptions options = new SamplingOptions(settings.evalSteps(), settings.evalGuidance(), 0f, 8);
+    double guidance = settings.evalGuidance() != null ? settings.evalGuidance() : model.config().sampling().guidanceScale();
+    SamplingOptions options = new SamplingOptions(settings.evalSteps(), guidance, 0f, 8);
     List<GeneratedImage> generated;
     try (SceneGraphPipeline pipeline = new SceneGraphPipeline(model)) {
       generated = pipeline.generate(requests, options, (step, total, batch, batches) -> { });

@@ -110,8 +110,9 @@ public final class TrainingWorkerConfig extends AbstractConfig {
           "Validation graphs sampled and scored per model (base and candidate on the same graphs and seeds).")
       .define(EVAL_STEPS, Type.INT, 50, Range.between(1, 1_000), Importance.MEDIUM,
           "DDIM steps when sampling validation images.")
-      .define(EVAL_GUIDANCE, Type.DOUBLE, 1.5, Range.between(0.0, 30.0), Importance.LOW,
-          "Classifier-free guidance scale when sampling validation images.")
+      .define(EVAL_GUIDANCE, Type.DOUBLE, null, new UnsetOr(Range.between(0.0, 30.0)), Importance.LOW,
+          "Classifier-free guidance scale when sampling validation images; unset: each model's own default "
+              + "(model.json's sampling.guidanceScale), so base and candidate are scored as they would be served.")
       .define(EVAL_FEATURES, Type.STRING, "clip", ValidString.in("clip", "pixels"), Importance.LOW,
           "Feature space of FID and diversity: clip (the model's frozen CLIP image encoder) or pixels (8x8 grid).")
       .define(GATE_RELATION_TOLERANCE, Type.DOUBLE, 0.02, Range.between(0.0, 1.0), Importance.HIGH,
@@ -246,6 +247,21 @@ public final class TrainingWorkerConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "host:port[,host:port...]";
+    }
+  }
+
+  /** Unset (null), or a value {@code set} accepts. */
+  private record UnsetOr(ConfigDef.Validator set) implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null) {
+        set.ensureValid(name, value);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return set + " or unset";
     }
   }
 }

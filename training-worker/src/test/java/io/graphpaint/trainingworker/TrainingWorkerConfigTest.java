@@ -20,6 +20,18 @@ class TrainingWorkerConfigTest {
     assertThat(job.maxWallTime()).isEqualTo(Duration.ofHours(1));
     assertThat(config.groupId()).isEqualTo("graphpaint-training-workers");
     assertThat(TrainingWorkerConfig.configDef().names()).contains(TrainingWorkerConfig.MAX_STEPS);
+    // unset: each model is evaluated with its own default guidance, as it would be served
+    assertThat(job.evalGuidance()).isNull();
+  }
+
+  @Test
+  void evalGuidanceIsUnsetOrWithinRange() {
+    assertThat(TrainingWorkerConfig.from(Map.of(TrainingWorkerConfig.EVAL_GUIDANCE, "2.5"), Map.of())
+        .jobSettings().evalGuidance()).isEqualTo(2.5);
+    assertThatThrownBy(() -> TrainingWorkerConfig.from(Map.of(TrainingWorkerConfig.EVAL_GUIDANCE, "31"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("graphpaint.training.eval.guidance")
+        .hasMessageContaining("Value must be no more than 30");
   }
 
   @Test

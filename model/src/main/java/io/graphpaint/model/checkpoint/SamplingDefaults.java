@@ -28,4 +28,9 @@ public record SamplingDefaults(int steps, double guidanceScale, float eta) {
   public static SamplingDefaults defaults() {
     return new SamplingDefaults(50, 1.5, 0f);
   }
+
+  /** These settings with another guidance scale (checked like the constructor's). */
+  public SamplingDefaults withGuidanceScale(double newGuidanceScale) {
+    return new SamplingDefaults(steps, newGuidanceScale, eta);
+  }
 }

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * stage file and the architecture.
  *
  * <pre>
- * ExportStage --run DIR --stage 0b-text-to-image --out DIR [--fusion TEXT_ONLY] [--dataset DIR]
+ * ExportStage --run DIR --stage 0b-text-to-image --out DIR [--fusion TEXT_ONLY] [--dataset DIR] [--guidance W]
  * </pre>
  */
 public final class ExportStage {
@@ -45,18 +45,28 @@ public final class ExportStage {
    * @param fusion fusion mode of the exported model, null for the run's own
    * @param dataset the run's dataset directory, for its vocab.json; null to take the vocabulary
    *     from {@code <run>/model} (present once the whole run has finished)
+   * @param guidance the exported model's default classifier-free guidance scale, in [0, 30];
+   *     null for the run's
    */
-  public record Options(Path run, StageKind stage, Path out, FusionMode fusion, Path dataset) {
+  public record Options(Path run, StageKind stage, Path out, FusionMode fusion, Path dataset, Double guidance) {
 
     public Options {
       if (run == null || stage == null || out == null) {
         throw new IllegalArgumentException("--run, --stage and --out are required");
       }
+      if (guidance != null && !(guidance >= 0 && guidance <= 30)) {
+        throw new IllegalArgumentException("--guidance must be within [0, 30] (1 = no guidance), got " + guidance);
+      }
+    }
+
+    /** Options that keep the run's sampling guidance. */
+    public Options(Path run, StageKind stage, Path out, FusionMode fusion, Path dataset) {
+      this(run, stage, out, fusion, dataset, null);
     }
 
     static final String USAGE =
         "usage: ExportStage --run DIR --stage 0a-clip|0b-text-to-image|1-alignment|2-fine-tuning --out DIR"
-            + " [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY] [--dataset DIR]";
+            + " [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY] [--dataset DIR] [--guidance W]";
 
     public static Options parse(String... args) {
       Map<String, String> values = new LinkedHashMap<>();
@@ -65,7 +75,7 @@ public final class ExportStage {
           throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'\n" + USAGE);
         }
         String name = args[i].substring(2);
-        if (!List.of("run", "stage", "out", "fusion", "dataset").contains(name)) {
+        if (!List.of("run", "stage", "out", "fusion", "dataset", "guidance").contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
         }
         values.put(name, args[i + 1]);
@@ -75,7 +85,16 @@ public final class ExportStage {
           values.containsKey("stage") ? StageKind.fromId(values.get("stage")) : null,
           path(values.get("out")),
           values.containsKey("fusion") ? fusionMode(values.get("fusion")) : null,
-          path(values.get("dataset")));
+          path(values.get("dataset")),
+          values.containsKey("guidance") ? guidance(values.get("guidance")) : null);
+    }
+
+    private static Double guidance(String value) {
+      try {
+        return Double.valueOf(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--guidance must be a number in [0, 30], got '" + value + "'", e);
+      }
     }
 
     private static Path path(String value) {
@@ -124,6 +143,9 @@ public final class ExportStage {
       FusionMode runFusion = runConfig.fusion().mode();
       FusionMode fusion = options.fusion() == null ? runFusion : options.fusion();
       ModelConfig config = runConfig.withFusion(runConfig.fusion().withMode(fusion));
+      if (options.guidance() != null) {
+        config = config.withSampling(config.sampling().withGuidanceScale(options.guidance()));
+      }
       Vocabulary vocabulary = vocabulary(options);
       if (vocabulary.numObjectIds() != config.graphEncoder().numObjectClasses()
           || vocabulary.numPredicateIds() != config.graphEncoder().numPredicates()) {

@@ -89,11 +89,15 @@ public final class TrainRecipe {
    *     reopened at its last checkpoint and trained on (the learning rate is constant after
    *     warm-up, so this equals a run planned that long), and the stages trained on its weights
    *     are set aside as {@code stages/<id>.superseded} and trained again; empty for none
+   * @param guidance the classifier-free guidance scale the model samples with by default
+   *     (model.json's {@code sampling.guidanceScale}), recorded in the run's architecture.json so
+   *     later starts keep it; it does not change training, so it may be given to a run at any time
+   *     (a finished run then writes its model again); null keeps the run's (1.5 for a new run)
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
       FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda,
-      Path recipe, Map<StageKind, Integer> extend) {
+      Path recipe, Map<StageKind, Integer> extend, Double guidance) {
 
     public Options {
       extend = extend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(extend));
@@ -121,6 +125,9 @@ public final class TrainRecipe {
       if (lambda != null && !(lambda >= 0 && lambda <= 1)) {
         throw new IllegalArgumentException("--lambda must be within [0, 1] (1 = no alignment loss), got " + lambda);
       }
+      if (guidance != null && !(guidance >= 0 && guidance <= 30)) {
+        throw new IllegalArgumentException("--guidance must be within [0, 30] (1 = no guidance), got " + guidance);
+      }
       if (base != null && base.toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--base must be another run directory than --run, got " + base);
       }
@@ -130,7 +137,7 @@ public final class TrainRecipe {
     public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
-          null, null, null, null);
+          null, null, null, null, null);
     }
 
     /** {@code 0b=4000,2=2000}: stage (id or short id) to its new step count. */
@@ -163,7 +170,7 @@ public final class TrainRecipe {
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
             + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]"
-            + " [--extend 0b=4000,2=2000]";
+            + " [--extend 0b=4000,2=2000] [--guidance 1.5]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -190,7 +197,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -212,7 +219,8 @@ public final class TrainRecipe {
             values.containsKey("base") ? Path.of(values.get("base")) : null,
             values.containsKey("lambda") ? Double.valueOf(values.get("lambda")) : null,
             values.containsKey("recipe") ? Path.of(values.get("recipe")) : null,
-            values.containsKey("extend") ? parseExtend(values.get("extend")) : null);
+            values.containsKey("extend") ? parseExtend(values.get("extend")) : null,
+            values.containsKey("guidance") ? Double.valueOf(values.get("guidance")) : null);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -460,13 +468,25 @@ public final class TrainRecipe {
     return counts;
   }
 
-  /** The model's configuration and tokenizer: read back on restart, else made from the data. */
+  /**
+   * The model's configuration and tokenizer: read back on restart, else made from the data (or
+   * the base run's); {@code --guidance} is applied either way and recorded.
+   */
   private Map.Entry<ModelConfig, byte[]> architecture(Vocabulary vocabulary, TrainingData data) throws IOException {
     Path architecture = options.run().resolve(ARCHITECTURE);
     Path tokenizer = options.run().resolve(TOKENIZER);
     if (Files.isRegularFile(architecture) && Files.isRegularFile(tokenizer)) {
-      return Map.entry(JSON.readValue(architecture.toFile(), ModelConfig.class), Files.readAllBytes(tokenizer));
+      ModelConfig recorded = JSON.readValue(architecture.toFile(), ModelConfig.class);
+      ModelConfig config = withGuidance(recorded);
+      if (config.sampling().guidanceScale() != recorded.sampling().guidanceScale()) {
+        System.out.println("sampling guidance " + recorded.sampling().guidanceScale() + " -> "
+            + config.sampling().guidanceScale() + " (recorded in " + architecture.getFileName() + ")");
+        Files.write(architecture, JSON.writeValueAsBytes(config));
+      }
+      return Map.entry(config, Files.readAllBytes(tokenizer));
     }
+    ModelConfig config;
+    byte[] words;
     if (options.base() != null) {
       Path baseArchitecture = options.base().resolve("architecture.json");
       Path baseTokenizer = options.base().resolve("tokenizer.json");
@@ -474,30 +494,29 @@ public final class TrainRecipe {
         throw new IllegalArgumentException("--base " + options.base() + " is not a run directory: it has no "
             + "architecture.json and tokenizer.json");
       }
-      ModelConfig config = JSON.readValue(baseArchitecture.toFile(), ModelConfig.class);
-      if (options.fusionMode() != null) {
-        if (options.fusionMode() != null) {
-      config = config.withFusion(config.fusion().withMode(options.fusionMode()));
+      config = JSON.readValue(baseArchitecture.toFile(), ModelConfig.class);
+      words = Files.readAllBytes(baseTokenizer);
+    } else {
+      List<String> texts = new ArrayList<>(data.captions());
+      texts.addAll(data.labelPrompts());
+      WordTokenizer tokens = WordTokenizer.of(texts, options.textLength());
+      config = options.tiny()
+          ? ModelConfig.tiny(vocabulary, tokens.ids(), data.imageSize())
+          : ModelConfig.defaults(vocabulary, tokens.ids(), data.imageSize());
+      words = tokens.json();
     }
-      }
-      byte[] words = Files.readAllBytes(baseTokenizer);
-      Files.write(tokenizer, words);
-      Files.write(architecture, JSON.writeValueAsBytes(config));
-      return Map.entry(config, words);
-    }
-    List<String> texts = new ArrayList<>(data.captions());
-    texts.addAll(data.labelPrompts());
-    WordTokenizer words = WordTokenizer.of(texts, options.textLength());
-    ModelConfig config =
-        options.tiny()
-            ? ModelConfig.tiny(vocabulary, words.ids(), data.imageSize())
-            : ModelConfig.defaults(vocabulary, words.ids(), data.imageSize());
     if (options.fusionMode() != null) {
       config = config.withFusion(config.fusion().withMode(options.fusionMode()));
     }
-    Files.write(tokenizer, words.json());
+    config = withGuidance(config);
+    Files.write(tokenizer, words);
     Files.write(architecture, JSON.writeValueAsBytes(config));
-    return Map.entry(config, words.json());
+    return Map.entry(config, words);
+  }
+
+  private ModelConfig withGuidance(ModelConfig config) {
+    return options.guidance() == null ? config
+        : config.withSampling(config.sampling().withGuidanceScale(options.guidance()));
   }
 
   private TrainingConfig trainingConfig() throws IOException {

@@ -146,6 +146,21 @@ class ExportStageTest {
     assertThat(result.stage()).isEqualTo(StageKind.FINE_TUNING);
     assertThat(result.leftOut()).isEmpty();
     assertWeightsEqualStageFile(out, TrainRecipe.finalWeights(run, StageKind.FINE_TUNING), FusionMode.APPEND);
+    assertThat(ModelDirectory.readConfig(out).sampling().guidanceScale()).isEqualTo(1.5);
+  }
+
+  @Test
+  void guidanceSetsTheExportedModelsSamplingDefault(@TempDir Path run, @TempDir Path dataset, @TempDir Path out)
+      throws Exception {
+    writeRun(run, dataset, FusionMode.APPEND, StageKind.TEXT_TO_IMAGE, w -> w);
+    ExportStage.export(ExportStage.Options.parse("--run", run.toString(), "--stage", "0b", "--out", out.toString(),
+        "--fusion", "TEXT_ONLY", "--dataset", dataset.toString(), "--guidance", "2.0"));
+    assertThat(ModelDirectory.readConfig(out).sampling().guidanceScale()).isEqualTo(2.0);
+    assertThat(ModelDirectory.readConfig(out).sampling().steps()).isEqualTo(50);
+    assertThatThrownBy(() -> ExportStage.Options.parse("--run", "r", "--stage", "0b", "--out", "o", "--guidance", "-1"))
+        .hasMessageContaining("--guidance must be within [0, 30]");
+    assertThatThrownBy(() -> ExportStage.Options.parse("--run", "r", "--stage", "0b", "--out", "o", "--guidance", "two"))
+        .hasMessageContaining("--guidance must be a number in [0, 30], got 'two'");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.data.ShapesConfig;
 import io.graphpaint.model.data.ShapesDatasets;
 import io.graphpaint.model.sampling.SamplingOptions;
@@ -117,6 +118,41 @@ class TrainRecipeTest {
     assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run",
         files.resolve("other").toString(), "--recipe", files.resolve("missing.json").toString(), "--size", "tiny"),
         List.of()).run()).hasMessageContaining("--recipe").hasMessageContaining("is not a file");
+  }
+
+  /**
+   * --guidance sets the model's default sampling guidance: recorded in the run, so a later start
+   * without it keeps it; given to a finished run, it writes the model again without training, with
+   * the same weights.
+   */
+  @Test
+  void guidanceIsRecordedInTheRunAndRewritesAFinishedModel(@TempDir Path dataset, @TempDir Path run,
+      @TempDir Path files) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainingConfig recipe = TrainingConfig.defaults(9);
+    for (StageKind kind : StageKind.values()) {
+      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(1).withBatchSize(2));
+    }
+    Path file = files.resolve("recipe.json");
+    Files.write(file, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    String[] common = {"--dataset", dataset.toString(), "--run", run.toString(), "--recipe", file.toString(),
+        "--size", "tiny", "--text-length", "32"};
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(common), List.of()).run();
+    assertThat(ModelDirectory.readConfig(model).sampling().guidanceScale()).isEqualTo(1.5);
+    byte[] unet = Files.readAllBytes(model.resolve("unet.safetensors"));
+
+    List<String> steps = new ArrayList<>();
+    new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--guidance", "2.5")), List.of(p -> steps.add(p.stage()))).run();
+    assertThat(steps).isEmpty();
+    assertThat(ModelDirectory.readConfig(model).sampling().guidanceScale()).isEqualTo(2.5);
+    assertThat(TrainRecipe.JSON.readTree(model.resolve("model.json").toFile()).at("/sampling/guidanceScale").asDouble())
+        .isEqualTo(2.5);
+    assertThat(Files.readAllBytes(model.resolve("unet.safetensors"))).isEqualTo(unet);
+
+    new TrainRecipe(TrainRecipe.Options.parse(common), List.of()).run();
+    assertThat(ModelDirectory.readConfig(model).sampling().guidanceScale()).isEqualTo(2.5);
+    assertThatThrownBy(() -> TrainRecipe.Options.parse(concat(common, "--guidance", "31")))
+        .hasMessageContaining("--guidance must be within [0, 30]");
   }
 
   /**
