@@ -1,5 +1,6 @@
 package io.graphpaint.trainingworker;
 
+import io.graphpaint.model.checkpoint.SamplingDefaults;
 import java.time.Duration;
 
 /**
@@ -57,8 +58,8 @@ public record JobSettings(
       throw new IllegalArgumentException("checkpointEvery, checkpointKeep, maxSamples, evalSteps and progressEvery must be >= 1"
           + " and evalSamples >= 2");
     }
-    if (evalGuidance != null && !(evalGuidance >= 0 && evalGuidance <= 30)) {
-      throw new IllegalArgumentException("evalGuidance must be within [0, 30] or unset, got " + evalGuidance);
+    if (evalGuidance != null) {
+      SamplingDefaults.requireGuidanceScale("evalGuidance", evalGuidance);
     }
     if (!"clip".equals(evalFeatures) && !"pixels".equals(evalFeatures)) {
       throw new IllegalArgumentException("evalFeatures must be clip or pixels, got " + evalFeatures);

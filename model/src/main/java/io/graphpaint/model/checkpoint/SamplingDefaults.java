@@ -29,6 +29,17 @@ public record SamplingDefaults(int steps, double guidanceScale, float eta) {
     return new SamplingDefaults(50, 1.5, 0f);
   }
 
+  /**
+   * {@code guidanceScale}, if within [0, 30]; else the error names it as {@code option} (the
+   * command-line or configuration name the value came from).
+   */
+  public static double requireGuidanceScale(String option, double guidanceScale) {
+    if (!(guidanceScale >= 0 && guidanceScale <= 30)) {
+      throw new IllegalArgumentException(option + " must be within [0, 30] (1 = no guidance), got " + guidanceScale);
+    }
+    return guidanceScale;
+  }
+
   /** These settings with another guidance scale (checked like the constructor's). */
   public SamplingDefaults withGuidanceScale(double newGuidanceScale) {
     return new SamplingDefaults(steps, newGuidanceScale, eta);

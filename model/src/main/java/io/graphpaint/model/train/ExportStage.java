@@ -7,6 +7,7 @@ import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.checkpoint.SafetensorsFile;
+import io.graphpaint.model.checkpoint.SamplingDefaults;
 import io.graphpaint.model.data.ShapesDatasets;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.fusion.FusionMode;
@@ -54,8 +55,8 @@ public final class ExportStage {
       if (run == null || stage == null || out == null) {
         throw new IllegalArgumentException("--run, --stage and --out are required");
       }
-      if (guidance != null && !(guidance >= 0 && guidance <= 30)) {
-        throw new IllegalArgumentException("--guidance must be within [0, 30] (1 = no guidance), got " + guidance);
+      if (guidance != null) {
+        SamplingDefaults.requireGuidanceScale("--guidance", guidance);
       }
     }
 

@@ -10,6 +10,7 @@ import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
 import io.graphpaint.model.checkpoint.SafetensorsFile;
+import io.graphpaint.model.checkpoint.SamplingDefaults;
 import io.graphpaint.model.data.ShapesDatasets;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.fusion.FusionMode;
@@ -125,8 +126,8 @@ public final class TrainRecipe {
       if (lambda != null && !(lambda >= 0 && lambda <= 1)) {
         throw new IllegalArgumentException("--lambda must be within [0, 1] (1 = no alignment loss), got " + lambda);
       }
-      if (guidance != null && !(guidance >= 0 && guidance <= 30)) {
-        throw new IllegalArgumentException("--guidance must be within [0, 30] (1 = no guidance), got " + guidance);
+      if (guidance != null) {
+        SamplingDefaults.requireGuidanceScale("--guidance", guidance);
       }
       if (base != null && base.toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--base must be another run directory than --run, got " + base);
