@@ -120,7 +120,7 @@ final class ConfigReference {
       return "(required)";
     }
     if (key.defaultValue == null) {
-      return "(none)";
+      return "(unset)";
     }
     if (key.type == ConfigDef.Type.PASSWORD) {
       return "(hidden)";

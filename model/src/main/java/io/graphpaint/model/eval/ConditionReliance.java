@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.data.ImageTensors;
+import io.graphpaint.model.data.Relationship;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.diffusion.NoiseSchedule;
 import io.graphpaint.model.fusion.FusedCondition;
@@ -20,7 +21,9 @@ import java.util.Random;
 /**
  * How much a model's denoiser reads its condition, measured without sampling: the prediction error
  * (the training loss: on eps, or on v for a v-prediction model) on held-out images noised at fixed timesteps with seeded noise, given
- * each image's own condition, another image's condition, and the null condition of guidance.
+ * each image's own condition, another image's condition, its own graph with every relationship
+ * reversed (subject and object swapped: the same objects, other relations), and the null condition
+ * of guidance.
  *
  * <p>A UNet that ignores its condition predicts the same noise for all three, so both gains are
  * 0; one that reads it predicts better with its own graph than with the null condition or with a
@@ -29,6 +32,11 @@ import java.util.Random;
  * shows what is drawn and the condition has little to add, while at high noise (where layout and
  * content are decided) the error in noise space is scaled down by {@code alphaBar / (1 -
  * alphaBar)}; averaging raw errors would hide exactly the steps the condition is for.
+ *
+ * <p>The reversed graph separates relations from labels: a condition made of the object labels
+ * alone is the same for both, so its gain over the reversed graph is exactly 0, and a model gains
+ * over it only as far as it reads the relations (through graph tokens, or a caption that names
+ * them).
  */
 public final class ConditionReliance {
 
@@ -40,14 +48,17 @@ public final class ConditionReliance {
    *
    * @param own with each image's own condition
    * @param shuffled with the condition of the next image in the list
+   * @param reversed with the image's own graph, every relationship reversed
    * @param unconditional with the null condition
    * @param images how many images it was measured on
    */
-  public record Result(List<Double> own, List<Double> shuffled, List<Double> unconditional, int images) {
+  public record Result(List<Double> own, List<Double> shuffled, List<Double> reversed, List<Double> unconditional,
+      int images) {
 
     public Result {
       own = List.copyOf(own);
       shuffled = List.copyOf(shuffled);
+      reversed = List.copyOf(reversed);
       unconditional = List.copyOf(unconditional);
     }
 
@@ -59,6 +70,11 @@ public final class ConditionReliance {
     /** Mean over timesteps of {@code 1 - own_t / wrong_t}: how much better the right graph does than a wrong one. */
     public double gainOverShuffled() {
       return meanGain(shuffled);
+    }
+
+    /** Mean over timesteps of {@code 1 - own_t / reversed_t}: how much the graph's relations (not only its objects) help. */
+    public double gainOverReversed() {
+      return meanGain(reversed);
     }
 
     /** The gain over the null condition at the last (noisiest) timestep. */
@@ -80,12 +96,13 @@ public final class ConditionReliance {
       return sum / own.size();
     }
 
-    /** Benchmark columns: prediction_mse, condition_gain, condition_gain_vs_wrong, condition_gain_t900. */
+    /** Benchmark columns: prediction_mse, condition_gain, condition_gain_vs_wrong, condition_gain_vs_reversed, condition_gain_t900. */
     public Map<String, Double> asMap() {
       Map<String, Double> out = new LinkedHashMap<>();
       out.put("prediction_mse", ownError());
       out.put("condition_gain", gainOverNull());
       out.put("condition_gain_vs_wrong", gainOverShuffled());
+      out.put("condition_gain_vs_reversed", gainOverReversed());
       out.put("condition_gain_t" + TIMESTEPS.get(TIMESTEPS.size() - 1), gainAtHighNoise());
       return out;
     }
@@ -117,11 +134,14 @@ public final class ConditionReliance {
     int steps = TIMESTEPS.size();
     double[] own = new double[steps];
     double[] shuffled = new double[steps];
+    double[] reversed = new double[steps];
     double[] unconditional = new double[steps];
     int n = graphs.size();
     List<SceneGraph> wrong = new ArrayList<>(n);
+    List<SceneGraph> flipped = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       wrong.add(graphs.get((i + 1) % n));
+      flipped.add(reverseRelationships(graphs.get(i)));
     }
     io.graphpaint.model.nn.GradientRecording.disableOnThisThread();
     for (int start = 0; start < n; start += ModelBenchmark.BATCH) {
@@ -131,6 +151,7 @@ public final class ConditionReliance {
         NDArray x0 = ImageTensors.toTensor(images.subList(start, end), size, scope);
         FusedCondition right = pipeline.condition(graphs.subList(start, end), prompt, scope);
         FusedCondition other = pipeline.condition(wrong.subList(start, end), prompt, scope);
+        FusedCondition backwards = pipeline.condition(flipped.subList(start, end), prompt, scope);
         FusedCondition none = pipeline.nullCondition(batch, right.length(), scope);
         for (int k = 0; k < steps; k++) {
           int timestep = TIMESTEPS.get(k);
@@ -149,12 +170,21 @@ public final class ConditionReliance {
             target.attach(step);
             own[k] += error(pipeline, noisy, times, right, target) * batch / n;
             shuffled[k] += error(pipeline, noisy, times, other, target) * batch / n;
+            reversed[k] += error(pipeline, noisy, times, backwards, target) * batch / n;
             unconditional[k] += error(pipeline, noisy, times, none, target) * batch / n;
           }
         }
       }
     }
-    return new Result(boxed(own), boxed(shuffled), boxed(unconditional), n);
+    return new Result(boxed(own), boxed(shuffled), boxed(reversed), boxed(unconditional), n);
+  }
+
+  /** {@code graph} with every relationship's subject and object swapped: the same objects in other relations. */
+  public static SceneGraph reverseRelationships(SceneGraph graph) {
+    List<Relationship> reversed = graph.relationships().stream()
+        .map(r -> new Relationship(r.object(), r.predicate(), r.subject()))
+        .toList();
+    return new SceneGraph(graph.objects(), reversed);
   }
 
   private static List<Double> boxed(double[] values) {

@@ -351,23 +351,41 @@ public final class TrainRecipe {
       if (!components.isEmpty()) {
         weights.keySet().removeIf(name -> !components.contains(name.substring(0, Math.max(0, name.indexOf('.')))));
       }
-      // a variant with another fusion mode than its base run (TEXT_ONLY has no graph projection)
-      // leaves the base's fusion weights it has no parameter for; everything else must match
-      java.util.Set<String> known = model.parameters().arrays().keySet();
+      // a variant with another fusion mode than its base run leaves the base's fusion weights it
+      // has no parameter for (TEXT_ONLY has no graph projection), and keeps its own initial value
+      // for a fusion parameter the base has none of (APPEND_LOCAL's object projection); stage 2
+      // trains the fusion. Everything else must match.
+      boolean fusionInScope = components.isEmpty() || components.contains(GraphPaintModel.FUSION);
+      Map<String, NDArray> own = model.parameters().arrays();
       List<String> dropped = new ArrayList<>();
       weights.keySet().removeIf(name -> {
-        boolean foreign = name.startsWith(GraphPaintModel.FUSION + ".") && !known.contains(name);
+        boolean foreign = isFusion(name) && !own.containsKey(name);
         if (foreign) {
           dropped.add(name);
         }
         return foreign;
       });
-      if (!dropped.isEmpty() && components.isEmpty()) {
-        System.out.println("graphpaint training: fusion mode " + model.config().fusion().mode()
-            + " has no parameter for " + dropped + " of " + file + "; left out");
+      List<String> kept = new ArrayList<>();
+      if (fusionInScope) {
+        own.forEach((name, array) -> {
+          if (isFusion(name) && !weights.containsKey(name)) {
+            NDArray copy = array.duplicate();
+            copy.attach(scratch);
+            weights.put(name, copy);
+            kept.add(name);
+          }
+        });
+      }
+      if (components.isEmpty() && !(dropped.isEmpty() && kept.isEmpty())) {
+        System.out.println("graphpaint training: fusion mode " + model.config().fusion().mode() + " with the weights of "
+            + file + ": left out " + dropped + ", kept at initialisation " + kept);
       }
       model.parameters().load(weights, components, file.toString());
     }
+  }
+
+  private static boolean isFusion(String parameterName) {
+    return parameterName.startsWith(GraphPaintModel.FUSION + ".");
   }
 
   /** Stages that start from the weights {@code kind} trained (so an extended {@code kind} makes them stale). */

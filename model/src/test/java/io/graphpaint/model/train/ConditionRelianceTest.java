@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
+import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.eval.ConditionReliance;
+import io.graphpaint.model.fusion.FusionMode;
 import io.graphpaint.model.fusion.PromptKind;
 import io.graphpaint.model.nn.StateDict;
 import io.graphpaint.model.sampling.SceneGraphPipeline;
@@ -37,10 +39,43 @@ class ConditionRelianceTest {
       ConditionReliance.Result closed = ConditionReliance.measure(pipeline, world.graphs, world.images, PromptKind.LABELS, 1);
       assertThat(closed.gainOverNull()).isEqualTo(0.0);
       assertThat(closed.gainOverShuffled()).isEqualTo(0.0);
+      assertThat(closed.gainOverReversed()).isEqualTo(0.0);
       assertThat(closed.images()).isEqualTo(4);
-      assertThat(closed.asMap()).containsOnlyKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong", "condition_gain_t900");
+      assertThat(closed.asMap()).containsOnlyKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong",
+          "condition_gain_vs_reversed", "condition_gain_t900");
       assertThatThrownBy(() -> ConditionReliance.measure(pipeline, world.graphs.subList(0, 1), world.images.subList(0, 1),
           PromptKind.LABELS, 1)).hasMessageContaining("at least 2 graphs");
+    }
+  }
+
+  /**
+   * Reversing every relationship keeps a graph's objects: a label-text-only condition cannot tell
+   * the two apart (gain exactly 0, though it reads its labels), while graph tokens can.
+   */
+  @Test
+  void onlyAConditionThatCarriesRelationsGainsOverTheReversedGraph() {
+    TinyWorld world = new TinyWorld(4, 9);
+    assertThat(world.graphs).anyMatch(graph -> !graph.relationships().isEmpty());
+    SceneGraph graph = world.graphs.stream().filter(g -> !g.relationships().isEmpty()).findFirst().orElseThrow();
+    SceneGraph reversed = ConditionReliance.reverseRelationships(graph);
+    assertThat(reversed.objects()).isEqualTo(graph.objects());
+    assertThat(reversed.relationships().get(0).subject()).isEqualTo(graph.relationships().get(0).object());
+    assertThat(reversed.relationships().get(0).object()).isEqualTo(graph.relationships().get(0).subject());
+    assertThat(reversed.relationships().get(0).predicate()).isEqualTo(graph.relationships().get(0).predicate());
+    for (FusionMode mode : List.of(FusionMode.TEXT_ONLY, FusionMode.APPEND)) {
+      Engine.getInstance().setRandomSeed(5);
+      ModelConfig config = world.config.withFusion(world.config.fusion().withMode(mode));
+      try (NDManager manager = NDManager.newBaseManager();
+          GraphPaintModel model = world.model(manager, config);
+          SceneGraphPipeline pipeline = new SceneGraphPipeline(model)) {
+        ConditionReliance.Result result = ConditionReliance.measure(pipeline, world.graphs, world.images, PromptKind.LABELS, 1);
+        assertThat(result.gainOverNull()).as(mode + " reads its labels").isNotEqualTo(0.0);
+        if (mode == FusionMode.TEXT_ONLY) {
+          assertThat(result.gainOverReversed()).as("label text is the same for both graphs").isEqualTo(0.0);
+        } else {
+          assertThat(result.gainOverReversed()).as("graph tokens differ for reversed relations").isNotEqualTo(0.0);
+        }
+      }
     }
   }
 
@@ -49,9 +84,10 @@ class ConditionRelianceTest {
   void gainsAreMeansOfPerTimestepRatios() {
     ConditionReliance.Result result = new ConditionReliance.Result(
         List.of(0.5, 0.1, 0.01, 0.001, 0.0005), List.of(0.5, 0.1, 0.01, 0.001, 0.001),
-        List.of(0.5, 0.1, 0.01, 0.002, 0.001), 8);
+        List.of(0.5, 0.1, 0.01, 0.001, 0.0005), List.of(0.5, 0.1, 0.01, 0.002, 0.001), 8);
     assertThat(result.gainOverNull()).isCloseTo((0.5 + 0.5) / 5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.gainOverShuffled()).isCloseTo(0.5 / 5, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(result.gainOverReversed()).isEqualTo(0.0);
     assertThat(result.gainAtHighNoise()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.ownError()).isCloseTo(0.6115 / 5, org.assertj.core.data.Offset.offset(1e-12));
   }

@@ -97,6 +97,42 @@ class TrainRecipeTest {
     }
   }
 
+  /**
+   * A variant whose fusion mode has a parameter its base run's has not (APPEND_LOCAL's object
+   * projection, on an APPEND base): the parameter starts at its initial value, the rest from the
+   * base, and stage 2 trains it.
+   */
+  @Test
+  void aVariantMayAddFusionParametersItsBaseRunHasNot(@TempDir Path dataset, @TempDir Path base,
+      @TempDir Path variant) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    String[] baseArgs = {
+      "--dataset", dataset.toString(), "--run", base.toString(), "--steps-scale", "0.0005",
+      "--checkpoint-every", "2", "--size", "tiny", "--text-length", "32", "--seed", "5"
+    };
+    new TrainRecipe(TrainRecipe.Options.parse(baseArgs), List.of()).run();
+    String[] variantArgs = {
+      "--dataset", dataset.toString(), "--run", variant.toString(), "--base", base.toString(),
+      "--fusion", "APPEND_LOCAL", "--size", "tiny", "--seed", "5"
+    };
+    List<String> steps = new ArrayList<>();
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(variantArgs), List.of(p -> steps.add(p.stage() + "@" + p.step())))
+        .run();
+    assertThat(steps).hasSize(6).allMatch(step -> step.startsWith("2-fine-tuning@"));
+    try (NDManager manager = NDManager.newBaseManager();
+        SceneGraphPipeline pipeline = SceneGraphPipeline.load(model, manager)) {
+      assertThat(pipeline.model().config().fusion().mode()).isEqualTo(io.graphpaint.model.fusion.FusionMode.APPEND_LOCAL);
+      var baseFusion = io.graphpaint.model.checkpoint.SafetensorsFile.read(base.resolve("model").resolve("fusion.safetensors"), manager);
+      var variantFusion = io.graphpaint.model.checkpoint.SafetensorsFile.read(model.resolve("fusion.safetensors"), manager);
+      assertThat(baseFusion.keySet()).noneMatch(name -> name.contains("objectProjection"));
+      assertThat(variantFusion.keySet()).containsAll(baseFusion.keySet()).anyMatch(name -> name.contains("objectProjection"));
+      var graph = io.graphpaint.model.data.SceneGraph.of(
+          List.of("red circle", "blue square"), List.of(new io.graphpaint.model.data.Relationship(0, "left of", 1)));
+      var images = pipeline.generate(List.of(new SamplingRequest(graph, 1, 1)), new SamplingOptions(2, 1.5, 0f, 1), SamplingProgress.NONE);
+      assertThat(images.get(0).png()).isNotEmpty();
+    }
+  }
+
   /** A new run started with --recipe trains with that file's steps, and keeps it as its training.json. */
   @Test
   void aRecipeFileSetsTheStagesOfANewRun(@TempDir Path dataset, @TempDir Path run, @TempDir Path files) throws Exception {
