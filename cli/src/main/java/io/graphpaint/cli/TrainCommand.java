@@ -68,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--extend", paramLabel = "STAGE=STEPS[,STAGE=STEPS...]",
       description = "Train stages of an existing run for longer, e.g. 0b=4000,2=2000: a finished stage continues from "
           + "its last checkpoint (as if it had been planned that long), and the stages trained on it (2 after 0b or 1; "
-          + "0b, 1 and 2 after 0a) are set aside as stages/<id>.superseded and trained again.")
+          + "0b, 1 and 2 after 0a) are set aside as stages/<id>.superseded and trained again. A stage that has not "
+          + "finished may also be planned shorter, down to its latest checkpoint.")
   String extend;
 
   @Option(names = "--guidance", paramLabel = "W",

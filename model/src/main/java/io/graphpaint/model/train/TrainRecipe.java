@@ -86,10 +86,11 @@ public final class TrainRecipe {
    *     the recipe's
    * @param recipe a training.json to start a new run with (steps, batch sizes, optimisers, EMA per
    *     stage) instead of the defaults scaled by {@code stepsScale}; null for none
-   * @param extend new, larger step counts for stages of an existing run: a finished stage is
+   * @param extend new step counts for stages of an existing run: a finished stage is
    *     reopened at its last checkpoint and trained on (the learning rate is constant after
    *     warm-up, so this equals a run planned that long), and the stages trained on its weights
-   *     are set aside as {@code stages/<id>.superseded} and trained again; empty for none
+   *     are set aside as {@code stages/<id>.superseded} and trained again; a stage that has not
+   *     yet trained past a smaller count is cut back to it; empty for none
    * @param guidance the classifier-free guidance scale the model samples with by default
    *     (model.json's {@code sampling.guidanceScale}), recorded in the run's architecture.json so
    *     later starts keep it; it does not change training, so it may be given to a run at any time
@@ -412,8 +413,7 @@ public final class TrainRecipe {
       int planned = config.stage(kind).steps();
       int wanted = entry.getValue();
       if (wanted < planned) {
-        throw new IllegalArgumentException("--extend " + kind.id() + "=" + wanted + " would shorten the stage: it is planned for "
-            + planned + " steps, and a stage can only grow");
+        requireShortenable(kind, planned, wanted);
       }
       if (wanted > planned && Files.isRegularFile(stageDirectory(options.run(), kind).resolve(FINAL_WEIGHTS))) {
         grown.add(kind);
@@ -467,6 +467,28 @@ public final class TrainRecipe {
     }
     Files.write(options.run().resolve(TRAINING), JSON.writeValueAsBytes(JSON.valueToTree(extended)));
     return extended;
+  }
+
+  /**
+   * A stage may be planned shorter only while it has not trained past the new count: not finished,
+   * and no checkpoint beyond it (the learning rate is constant after warm-up, so the shorter stage
+   * equals a run planned that long). A finished stage cannot be cut back: the stages after it
+   * trained on all of it.
+   */
+  private void requireShortenable(StageKind kind, int planned, int wanted) {
+    String what = "--extend " + kind.id() + "=" + wanted + " would shorten the stage from " + planned + " steps";
+    if (options.base() != null && kind != StageKind.FINE_TUNING) {
+      throw new IllegalArgumentException(what + ", but this run takes that stage from its base run " + options.base());
+    }
+    Path directory = stageDirectory(options.run(), kind);
+    if (Files.isRegularFile(directory.resolve(FINAL_WEIGHTS))) {
+      throw new IllegalArgumentException(what + ", but it has finished; a finished stage can only grow");
+    }
+    java.util.Optional<Long> last = new StageCheckpoints(directory, 2).latestStep();
+    if (last.isPresent() && last.get() > wanted) {
+      throw new IllegalArgumentException(what + ", but it has a checkpoint at step " + last.get()
+          + "; it can be cut back to no fewer steps than that");
+    }
   }
 
   static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {

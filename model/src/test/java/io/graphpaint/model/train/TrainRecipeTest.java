@@ -252,9 +252,9 @@ class TrainRecipeTest {
       assertThat(Files.readAllBytes(inOneGo.resolve(file))).as(file).isEqualTo(Files.readAllBytes(straight.resolve(file)));
     }
 
-    // a stage can only grow, and only from the checkpoint at its last step
+    // a finished stage can only grow, and only from the checkpoint at its last step
     assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(),
-        "--extend", "0b=3")), List.of()).run()).hasMessageContaining("would shorten the stage: it is planned for 6 steps");
+        "--extend", "0b=3")), List.of()).run()).hasMessageContaining("would shorten the stage from 6 steps, but it has finished");
     Path stage1 = TrainRecipe.stageDirectory(extended, StageKind.ALIGNMENT);
     try (var checkpoints = Files.list(stage1)) {
       for (Path path : checkpoints.filter(p -> p.getFileName().toString().startsWith("step-")).toList()) {
@@ -265,6 +265,36 @@ class TrainRecipeTest {
     assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", extended.toString(),
         "--extend", "1=5")), List.of()).run()).hasMessageContaining("its checkpoint at step 2 is gone");
     assertThat(alignment).exists();
+  }
+
+  /**
+   * A stage that has not trained past a smaller step count may be cut back to it: the run
+   * continues from its checkpoint and finishes there; not below its latest checkpoint.
+   */
+  @Test
+  void aStageNotYetPastASmallerCountCanBeCutBackToIt(@TempDir Path dataset, @TempDir Path run) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    String[] args = {
+      "--dataset", dataset.toString(), "--run", run.toString(), "--steps-scale", "0.0005",
+      "--checkpoint-every", "2", "--size", "tiny", "--text-length", "32", "--seed", "5"
+    };
+    ProgressListener killAtFineTuningStep3 = progress -> {
+      if (progress.stage().equals(StageKind.FINE_TUNING.id()) && progress.step() == 3) {
+        throw new Interrupted();
+      }
+    };
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(args), List.of(killAtFineTuningStep3)).run())
+        .isInstanceOf(Interrupted.class);
+    // stage 2 is planned for 6 steps and has its checkpoint at step 2
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(args, "--extend", "2=1")), List.of()).run())
+        .hasMessageContaining("would shorten the stage from 6 steps, but it has a checkpoint at step 2");
+    List<String> steps = new ArrayList<>();
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(args, "--extend", "2=4")),
+        List.of(p -> steps.add(p.stage() + "@" + p.step()))).run();
+    assertThat(steps).containsExactly("2-fine-tuning@3", "2-fine-tuning@4");
+    assertThat(TrainRecipe.JSON.readValue(run.resolve("training.json").toFile(), TrainingConfig.class)
+        .stage(StageKind.FINE_TUNING).steps()).isEqualTo(4);
+    assertThat(model.resolve("model.json")).exists();
   }
 
   private static String[] concat(String[] first, String... more) {
