@@ -275,7 +275,7 @@ public final class ConditionalUNet extends AbstractBlock {
   }
 
   /** The mean over the real tokens of (B, L, C): (B, C); all tokens when there is no mask. */
-  static NDArray maskedMean(NDArray condition, NDArray conditionMask) {
+  public static NDArray maskedMean(NDArray condition, NDArray conditionMask) {
     if (conditionMask == null) {
       return condition.mean(new int[] {1});
     }

@@ -36,7 +36,9 @@ import java.util.Random;
  * <p>The reversed graph separates relations from labels: a condition made of the object labels
  * alone is the same for both, so its gain over the reversed graph is exactly 0, and a model gains
  * over it only as far as it reads the relations (through graph tokens, or a caption that names
- * them).
+ * them). Whether a model that does not gain there fails to tell the graphs apart or fails to use
+ * the difference shows in {@link Result#reversedShift()}: how far reversing the relations moves the
+ * condition, as a share of how far a wrong graph moves it.
  */
 public final class ConditionReliance {
 
@@ -50,10 +52,14 @@ public final class ConditionReliance {
    * @param shuffled with the condition of the next image in the list
    * @param reversed with the image's own graph, every relationship reversed
    * @param unconditional with the null condition
+   * @param reversedShift squared distance between the pooled conditions (masked mean over tokens, as
+   *     the UNet's pooled-condition path sees them) of a graph and its reversed graph, summed over
+   *     the images, over the same for the graph and the wrong graph: 0 when the condition cannot
+   *     tell the relations apart
    * @param images how many images it was measured on
    */
   public record Result(List<Double> own, List<Double> shuffled, List<Double> reversed, List<Double> unconditional,
-      int images) {
+      double reversedShift, int images) {
 
     public Result {
       own = List.copyOf(own);
@@ -96,13 +102,17 @@ public final class ConditionReliance {
       return sum / own.size();
     }
 
-    /** Benchmark columns: prediction_mse, condition_gain, condition_gain_vs_wrong, condition_gain_vs_reversed, condition_gain_t900. */
+    /**
+     * Benchmark columns: prediction_mse, condition_gain, condition_gain_vs_wrong,
+     * condition_gain_vs_reversed, condition_shift_reversed, condition_gain_t900.
+     */
     public Map<String, Double> asMap() {
       Map<String, Double> out = new LinkedHashMap<>();
       out.put("prediction_mse", ownError());
       out.put("condition_gain", gainOverNull());
       out.put("condition_gain_vs_wrong", gainOverShuffled());
       out.put("condition_gain_vs_reversed", gainOverReversed());
+      out.put("condition_shift_reversed", reversedShift);
       out.put("condition_gain_t" + TIMESTEPS.get(TIMESTEPS.size() - 1), gainAtHighNoise());
       return out;
     }
@@ -136,6 +146,8 @@ public final class ConditionReliance {
     double[] shuffled = new double[steps];
     double[] reversed = new double[steps];
     double[] unconditional = new double[steps];
+    double shiftReversed = 0;
+    double shiftWrong = 0;
     int n = graphs.size();
     List<SceneGraph> wrong = new ArrayList<>(n);
     List<SceneGraph> flipped = new ArrayList<>(n);
@@ -153,6 +165,9 @@ public final class ConditionReliance {
         FusedCondition other = pipeline.condition(wrong.subList(start, end), prompt, scope);
         FusedCondition backwards = pipeline.condition(flipped.subList(start, end), prompt, scope);
         FusedCondition none = pipeline.nullCondition(batch, right.length(), scope);
+        NDArray pooled = pooled(right);
+        shiftReversed += pooled.sub(pooled(backwards)).square().sum().getFloat();
+        shiftWrong += pooled.sub(pooled(other)).square().sum().getFloat();
         for (int k = 0; k < steps; k++) {
           int timestep = TIMESTEPS.get(k);
           try (NDManager step = scope.newSubManager()) {
@@ -176,7 +191,13 @@ public final class ConditionReliance {
         }
       }
     }
-    return new Result(boxed(own), boxed(shuffled), boxed(reversed), boxed(unconditional), n);
+    return new Result(boxed(own), boxed(shuffled), boxed(reversed), boxed(unconditional),
+        shiftWrong > 0 ? shiftReversed / shiftWrong : 0, n);
+  }
+
+  /** The masked mean of a condition's tokens, as the UNet's pooled-condition path takes it: (B, Dt). */
+  private static NDArray pooled(FusedCondition condition) {
+    return io.graphpaint.model.diffusion.ConditionalUNet.maskedMean(condition.tokens(), condition.mask());
   }
 
   /** {@code graph} with every relationship's subject and object swapped: the same objects in other relations. */

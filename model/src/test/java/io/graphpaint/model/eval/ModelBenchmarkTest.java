@@ -127,7 +127,7 @@ class ModelBenchmarkTest {
     for (BenchmarkReport.Row row : written.rows()) {
       assertThat(row.metrics()).as(row.name())
           .containsKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong", "condition_gain_vs_reversed",
-              "condition_gain_t900");
+              "condition_shift_reversed", "condition_gain_t900");
       assertThat(row.metrics().get("prediction_mse")).as(row.name()).isPositive();
     }
     assertThat(report.notes()).containsEntry("prompts", "labels=labels, caption=caption");
