@@ -205,27 +205,46 @@ public final class TrainRecipe {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
         }
       }
-      try {
-        return new Options(
-            values.containsKey("dataset") ? Path.of(values.get("dataset")) : null,
-            values.containsKey("run") ? Path.of(values.get("run")) : null,
-            Double.parseDouble(values.getOrDefault("steps-scale", "1.0")),
-            Long.parseLong(values.getOrDefault("seed", "1")),
-            Integer.parseInt(values.getOrDefault("limit", "0")),
-            Integer.parseInt(values.getOrDefault("checkpoint-every", "250")),
-            values.containsKey("fusion") ? fusionMode(values.get("fusion")) : null,
-            Integer.parseInt(values.getOrDefault("text-length", "48")),
-            Integer.parseInt(values.getOrDefault("log-every", "50")),
-            parseSize(values.getOrDefault("size", "default")),
-            Integer.parseInt(values.getOrDefault("threads", "0")),
-            values.containsKey("base") ? Path.of(values.get("base")) : null,
-            values.containsKey("lambda") ? Double.valueOf(values.get("lambda")) : null,
-            values.containsKey("recipe") ? Path.of(values.get("recipe")) : null,
-            values.containsKey("extend") ? parseExtend(values.get("extend")) : null,
-            values.containsKey("guidance") ? Double.valueOf(values.get("guidance")) : null);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
-      }
+      return new Options(
+          values.containsKey("dataset") ? Path.of(values.get("dataset")) : null,
+          values.containsKey("run") ? Path.of(values.get("run")) : null,
+          number(values, "steps-scale", "1.0"),
+          wholeNumber(values, "seed", "1", Long::valueOf),
+          wholeNumber(values, "limit", "0", Integer::valueOf),
+          wholeNumber(values, "checkpoint-every", "250", Integer::valueOf),
+          values.containsKey("fusion") ? fusionMode(values.get("fusion")) : null,
+          wholeNumber(values, "text-length", "48", Integer::valueOf),
+          wholeNumber(values, "log-every", "50", Integer::valueOf),
+          parseSize(values.getOrDefault("size", "default")),
+          wholeNumber(values, "threads", "0", Integer::valueOf),
+          values.containsKey("base") ? Path.of(values.get("base")) : null,
+          number(values, "lambda", null),
+          values.containsKey("recipe") ? Path.of(values.get("recipe")) : null,
+          values.containsKey("extend") ? parseExtend(values.get("extend")) : null,
+          number(values, "guidance", null));
+    }
+  }
+
+  /** Option {@code name} parsed as a number, {@code fallback} when absent (null: none); the error names the option. */
+  private static Double number(Map<String, String> values, String name, String fallback) {
+    return parsed(values, name, fallback, Double::valueOf, "a number");
+  }
+
+  private static <T extends Number> T wholeNumber(Map<String, String> values, String name, String fallback,
+      java.util.function.Function<String, T> parse) {
+    return parsed(values, name, fallback, parse, "a whole number");
+  }
+
+  private static <T> T parsed(Map<String, String> values, String name, String fallback,
+      java.util.function.Function<String, T> parse, String what) {
+    String text = values.getOrDefault(name, fallback);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return parse.apply(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be " + what + ", got '" + text + "'\n" + Options.USAGE, e);
     }
   }
 

@@ -319,6 +319,11 @@ class TrainRecipeTest {
         .hasMessageContaining("--base must be another run directory");
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--fusion", "SIDEWAYS"))
         .hasMessageContaining("--fusion must be one of");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--guidance", "strong"))
+        .hasMessageContaining("--guidance must be a number, got 'strong'");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--threads", "2.5"))
+        .hasMessageContaining("--threads must be a whole number, got '2.5'");
+    assertThat(TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--guidance", " 2 ").guidance()).isEqualTo(2.0);
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--run", "x")).hasMessageContaining("--dataset and --run are required");
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--steps", "3"))
         .hasMessageContaining("unknown option --steps");
