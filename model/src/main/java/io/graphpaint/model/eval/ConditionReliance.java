@@ -25,7 +25,7 @@ import java.util.Random;
  * reversed (subject and object swapped: the same objects, other relations), and the null condition
  * of guidance.
  *
- * <p>A UNet that ignores its condition predicts the same noise for all three, so both gains are
+ * <p>A UNet that ignores its condition predicts the same noise for all of them, so every gain is
  * 0; one that reads it predicts better with its own graph than with the null condition or with a
  * wrong one. Gains are relative per timestep, {@code 1 - own_t / null_t}, then averaged over the
  * timesteps: the raw error is dominated by the low-noise steps, where the noisy image itself
