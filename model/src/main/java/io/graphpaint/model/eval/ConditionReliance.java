@@ -8,6 +8,7 @@ import io.graphpaint.model.data.Relationship;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.diffusion.NoiseSchedule;
 import io.graphpaint.model.fusion.FusedCondition;
+import io.graphpaint.model.graph.GraphBatcher;
 import io.graphpaint.model.fusion.PromptKind;
 import io.graphpaint.model.sampling.SceneGraphPipeline;
 import java.awt.image.BufferedImage;
@@ -38,7 +39,8 @@ import java.util.Random;
  * over it only as far as it reads the relations (through graph tokens, or a caption that names
  * them). Whether a model that does not gain there fails to tell the graphs apart or fails to use
  * the difference shows in {@link Result#reversedShift()}: how far reversing the relations moves the
- * condition, as a share of how far a wrong graph moves it.
+ * condition, as a share of how far a wrong graph moves it; {@link Result#graphShift()} is the same
+ * for the graph encoder's global vector alone, before the label text is mixed in.
  */
 public final class ConditionReliance {
 
@@ -56,10 +58,12 @@ public final class ConditionReliance {
    *     the UNet's pooled-condition path sees them) of a graph and its reversed graph, summed over
    *     the images, over the same for the graph and the wrong graph: 0 when the condition cannot
    *     tell the relations apart
+   * @param graphShift the same ratio for the graph encoder's global vector; NaN for a model whose
+   *     condition has no graph part (TEXT_ONLY)
    * @param images how many images it was measured on
    */
   public record Result(List<Double> own, List<Double> shuffled, List<Double> reversed, List<Double> unconditional,
-      double reversedShift, int images) {
+      double reversedShift, double graphShift, int images) {
 
     public Result {
       own = List.copyOf(own);
@@ -104,7 +108,8 @@ public final class ConditionReliance {
 
     /**
      * Benchmark columns: prediction_mse, condition_gain, condition_gain_vs_wrong,
-     * condition_gain_vs_reversed, condition_shift_reversed, condition_gain_t900.
+     * condition_gain_vs_reversed, condition_shift_reversed, graph_shift_reversed (models with a
+     * graph part only), condition_gain_t900.
      */
     public Map<String, Double> asMap() {
       Map<String, Double> out = new LinkedHashMap<>();
@@ -113,6 +118,9 @@ public final class ConditionReliance {
       out.put("condition_gain_vs_wrong", gainOverShuffled());
       out.put("condition_gain_vs_reversed", gainOverReversed());
       out.put("condition_shift_reversed", reversedShift);
+      if (!Double.isNaN(graphShift)) {
+        out.put("graph_shift_reversed", graphShift);
+      }
       out.put("condition_gain_t" + TIMESTEPS.get(TIMESTEPS.size() - 1), gainAtHighNoise());
       return out;
     }
@@ -148,6 +156,9 @@ public final class ConditionReliance {
     double[] unconditional = new double[steps];
     double shiftReversed = 0;
     double shiftWrong = 0;
+    boolean usesGraph = model.config().fusion().mode().usesGraph();
+    double graphShiftReversed = 0;
+    double graphShiftWrong = 0;
     int n = graphs.size();
     List<SceneGraph> wrong = new ArrayList<>(n);
     List<SceneGraph> flipped = new ArrayList<>(n);
@@ -168,6 +179,11 @@ public final class ConditionReliance {
         NDArray pooled = pooled(right);
         shiftReversed += pooled.sub(pooled(backwards)).square().sum().getFloat();
         shiftWrong += pooled.sub(pooled(other)).square().sum().getFloat();
+        if (usesGraph) {
+          NDArray global = graphVector(pipeline, graphs.subList(start, end), scope);
+          graphShiftReversed += global.sub(graphVector(pipeline, flipped.subList(start, end), scope)).square().sum().getFloat();
+          graphShiftWrong += global.sub(graphVector(pipeline, wrong.subList(start, end), scope)).square().sum().getFloat();
+        }
         for (int k = 0; k < steps; k++) {
           int timestep = TIMESTEPS.get(k);
           try (NDManager step = scope.newSubManager()) {
@@ -192,7 +208,16 @@ public final class ConditionReliance {
       }
     }
     return new Result(boxed(own), boxed(shuffled), boxed(reversed), boxed(unconditional),
-        shiftWrong > 0 ? shiftReversed / shiftWrong : 0, n);
+        shiftWrong > 0 ? shiftReversed / shiftWrong : 0,
+        !usesGraph ? Double.NaN : graphShiftWrong > 0 ? graphShiftReversed / graphShiftWrong : 0, n);
+  }
+
+  /** The graph encoder's global vectors of {@code graphs}: (B, Dg). */
+  private static NDArray graphVector(SceneGraphPipeline pipeline, List<SceneGraph> graphs, NDManager manager) {
+    GraphPaintModel model = pipeline.model();
+    return model.graphEncoder()
+        .encode(pipeline.parameterStore(), GraphBatcher.batch(graphs, model.vocabulary(), manager), false)
+        .global();
   }
 
   /** The masked mean of a condition's tokens, as the UNet's pooled-condition path takes it: (B, Dt). */

@@ -42,7 +42,7 @@ class ConditionRelianceTest {
       assertThat(closed.gainOverReversed()).isEqualTo(0.0);
       assertThat(closed.images()).isEqualTo(4);
       assertThat(closed.asMap()).containsOnlyKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong",
-          "condition_gain_vs_reversed", "condition_shift_reversed", "condition_gain_t900");
+          "condition_gain_vs_reversed", "condition_shift_reversed", "graph_shift_reversed", "condition_gain_t900");
       assertThatThrownBy(() -> ConditionReliance.measure(pipeline, world.graphs.subList(0, 1), world.images.subList(0, 1),
           PromptKind.LABELS, 1)).hasMessageContaining("at least 2 graphs");
     }
@@ -73,10 +73,15 @@ class ConditionRelianceTest {
         if (mode == FusionMode.TEXT_ONLY) {
           assertThat(result.gainOverReversed()).as("label text is the same for both graphs").isEqualTo(0.0);
           assertThat(result.reversedShift()).isEqualTo(0.0);
+          assertThat(result.graphShift()).isNaN();
+          assertThat(result.asMap()).doesNotContainKey("graph_shift_reversed");
         } else {
           assertThat(result.gainOverReversed()).as("graph tokens differ for reversed relations").isNotEqualTo(0.0);
           assertThat(result.reversedShift()).as("reversing moves the condition less than another graph")
               .isGreaterThan(0.0).isLessThan(1.0);
+          assertThat(result.graphShift()).as("the graph vector alone moves more than the condition with its label text")
+              .isGreaterThan(result.reversedShift()).isLessThan(1.0);
+          assertThat(result.asMap()).containsKey("graph_shift_reversed");
         }
       }
     }
@@ -87,7 +92,7 @@ class ConditionRelianceTest {
   void gainsAreMeansOfPerTimestepRatios() {
     ConditionReliance.Result result = new ConditionReliance.Result(
         List.of(0.5, 0.1, 0.01, 0.001, 0.0005), List.of(0.5, 0.1, 0.01, 0.001, 0.001),
-        List.of(0.5, 0.1, 0.01, 0.001, 0.0005), List.of(0.5, 0.1, 0.01, 0.002, 0.001), 0.0, 8);
+        List.of(0.5, 0.1, 0.01, 0.001, 0.0005), List.of(0.5, 0.1, 0.01, 0.002, 0.001), 0.0, Double.NaN, 8);
     assertThat(result.gainOverNull()).isCloseTo((0.5 + 0.5) / 5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.gainOverShuffled()).isCloseTo(0.5 / 5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.gainOverReversed()).isEqualTo(0.0);
