@@ -291,7 +291,7 @@ public final class TrainRecipe {
             if (weightsCurrent) {
               // an earlier stage was reopened (--extend) and has just trained: take this finished
               // stage's own components from its final weights, keep the rest
-              loadStage(model, stageDirectory, kind.trainedComponents(), manager);
+              loadStage(model, stageDirectory, kind.trainedComponents(), false, manager);
             }
             finished.add(Map.entry(kind, stageDirectory));
             metrics.put(kind.id(), JSON.readValue(stageDirectory.resolve(SUMMARY).toFile(), Map.class));
@@ -311,14 +311,14 @@ public final class TrainRecipe {
             continue;
           }
           if (!weightsCurrent && checkpoints.latestStep().isEmpty() && !finished.isEmpty()) {
-            loadFinished(model, finished, manager);
+            loadFinished(model, finished, options.base(), manager);
           }
           metrics.put(kind.id(), runStage(kind, model, data, trainingConfig, checkpoints, manager));
           weightsCurrent = true;
           finished.add(Map.entry(kind, stageDirectory));
         }
         if (!weightsCurrent && !finished.isEmpty()) {
-          loadFinished(model, finished, manager);
+          loadFinished(model, finished, options.base(), manager);
         }
         Path modelDirectory = options.run().resolve("model");
         ModelDirectory.save(model, modelDirectory, JSON.valueToTree(trainingConfig), metrics);
@@ -356,15 +356,22 @@ public final class TrainRecipe {
    * they hold that stage's old components (stage 1's file holds the UNet of the stage 0b it
    * followed); each component is taken from the last stage that trained it.
    */
-  private static void loadFinished(GraphPaintModel model, List<Map.Entry<StageKind, Path>> finished, NDManager manager) {
-    loadStage(model, finished.get(finished.size() - 1).getValue(), List.of(), manager);
+  private static void loadFinished(GraphPaintModel model, List<Map.Entry<StageKind, Path>> finished, Path base,
+      NDManager manager) {
+    Path last = finished.get(finished.size() - 1).getValue();
+    loadStage(model, last, List.of(), base != null && last.startsWith(base), manager);
     for (Map.Entry<StageKind, Path> stage : finished) {
-      loadStage(model, stage.getValue(), stage.getKey().trainedComponents(), manager);
+      Path directory = stage.getValue();
+      loadStage(model, directory, stage.getKey().trainedComponents(), base != null && directory.startsWith(base), manager);
     }
   }
 
-  /** Loads {@code components} (all when empty) from a finished stage's final weights. */
-  private static void loadStage(GraphPaintModel model, Path stageDirectory, List<String> components, NDManager manager) {
+  /**
+   * Loads {@code components} (all when empty) from a finished stage's final weights; {@code
+   * fromBase}: the stage is the base run's, whose fusion mode may differ from this run's.
+   */
+  private static void loadStage(GraphPaintModel model, Path stageDirectory, List<String> components, boolean fromBase,
+      NDManager manager) {
     try (NDManager scratch = manager.newSubManager()) {
       Path file = stageDirectory.resolve(FINAL_WEIGHTS);
       Map<String, NDArray> weights = new LinkedHashMap<>(SafetensorsFile.read(file, scratch));
@@ -374,8 +381,8 @@ public final class TrainRecipe {
       // a variant with another fusion mode than its base run leaves the base's fusion weights it
       // has no parameter for (TEXT_ONLY has no graph projection), and keeps its own initial value
       // for a fusion parameter the base has none of (APPEND_LOCAL's object projection); stage 2
-      // trains the fusion. Everything else must match.
-      boolean fusionInScope = components.isEmpty() || components.contains(GraphPaintModel.FUSION);
+      // trains the fusion. Everything else must match, and all of a stage of this run itself.
+      boolean fusionInScope = fromBase && (components.isEmpty() || components.contains(GraphPaintModel.FUSION));
       Map<String, NDArray> own = model.parameters().arrays();
       List<String> dropped = new ArrayList<>();
       weights.keySet().removeIf(name -> {
