@@ -78,6 +78,12 @@ final class TrainCommand implements Callable<Integer> {
           + "1.5 for a new run).")
   Double guidance;
 
+  @Option(names = "--relation-negatives",
+      description = "Stage 0a also contrasts every image with its caption with the relations reversed (hard "
+          + "negatives), so CLIP and the graph encoder aligned to it must encode where objects stand; a new run "
+          + "records it (default: off).")
+  boolean relationNegatives;
+
   @Option(names = "--text-length", defaultValue = "48", description = "Token length of prompts, 4-77 (default: ${DEFAULT-VALUE}).")
   int textLength;
 
@@ -130,6 +136,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (guidance != null) {
       args.addAll(List.of("--guidance", guidance.toString()));
+    }
+    if (relationNegatives) {
+      args.addAll(List.of("--relation-negatives", "true"));
     }
     TrainRecipe.Options options;
     try {

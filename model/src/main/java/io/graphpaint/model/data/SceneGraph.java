@@ -52,6 +52,15 @@ public record SceneGraph(List<SceneObject> objects, List<Relationship> relations
     return new SceneGraph(objects, relationships);
   }
 
+  /**
+   * This graph with every relationship's subject and object swapped: the same objects in other
+   * relations ("a left of b" becomes "b left of a").
+   */
+  public SceneGraph withRelationshipsReversed() {
+    return new SceneGraph(objects,
+        relationships.stream().map(r -> new Relationship(r.object(), r.predicate(), r.subject())).toList());
+  }
+
   public List<String> labels() {
     return objects.stream().map(SceneObject::label).toList();
   }

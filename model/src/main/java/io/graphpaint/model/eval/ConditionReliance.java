@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.data.ImageTensors;
-import io.graphpaint.model.data.Relationship;
 import io.graphpaint.model.data.SceneGraph;
 import io.graphpaint.model.diffusion.NoiseSchedule;
 import io.graphpaint.model.fusion.FusedCondition;
@@ -164,7 +163,7 @@ public final class ConditionReliance {
     List<SceneGraph> flipped = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       wrong.add(graphs.get((i + 1) % n));
-      flipped.add(reverseRelationships(graphs.get(i)));
+      flipped.add(graphs.get(i).withRelationshipsReversed());
     }
     io.graphpaint.model.nn.GradientRecording.disableOnThisThread();
     for (int start = 0; start < n; start += ModelBenchmark.BATCH) {
@@ -223,14 +222,6 @@ public final class ConditionReliance {
   /** The masked mean of a condition's tokens, as the UNet's pooled-condition path takes it: (B, Dt). */
   private static NDArray pooled(FusedCondition condition) {
     return io.graphpaint.model.diffusion.ConditionalUNet.maskedMean(condition.tokens(), condition.mask());
-  }
-
-  /** {@code graph} with every relationship's subject and object swapped: the same objects in other relations. */
-  public static SceneGraph reverseRelationships(SceneGraph graph) {
-    List<Relationship> reversed = graph.relationships().stream()
-        .map(r -> new Relationship(r.object(), r.predicate(), r.subject()))
-        .toList();
-    return new SceneGraph(graph.objects(), reversed);
   }
 
   private static List<Double> boxed(double[] values) {

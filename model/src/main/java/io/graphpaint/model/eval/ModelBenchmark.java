@@ -327,7 +327,10 @@ public final class ModelBenchmark {
     return out;
   }
 
-  /** {@link ConditionReliance} of a model on the ground truth of {@code entries}. */
+  /**
+   * {@link ConditionReliance} of a model on the ground truth of {@code entries}, and {@link
+   * ClipRelations} of its CLIP (the space its graph encoder was aligned to).
+   */
   static Map<String, Double> reliance(SceneGraphPipeline pipeline, List<ManifestEntry> entries, PromptKind prompt,
       DirectoryBlobStore groundTruth) throws IOException {
     if (entries.size() < 2) {
@@ -337,8 +340,12 @@ public final class ModelBenchmark {
     for (ManifestEntry entry : entries) {
       truth.add(decode(groundTruth.get(entry.image()), entry.image()));
     }
-    return ConditionReliance.measure(pipeline, entries.stream().map(ManifestEntry::graph).toList(), truth, prompt,
-        RELIANCE_SEED).asMap();
+    List<SceneGraph> graphs = entries.stream().map(ManifestEntry::graph).toList();
+    Map<String, Double> out = new LinkedHashMap<>(
+        ConditionReliance.measure(pipeline, graphs, truth, prompt, RELIANCE_SEED).asMap());
+    out.putAll(ClipRelations.measure(pipeline.model().clip(), pipeline.model().tokenizer(), graphs, truth,
+        pipeline.model().manager()));
+    return out;
   }
 
   private static Map<String, Double> sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,

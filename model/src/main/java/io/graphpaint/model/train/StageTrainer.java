@@ -37,7 +37,10 @@ import java.util.Map;
  * no gradient reaches or piles up in them.
  *
  * <ul>
- *   <li>0a: symmetric InfoNCE on CLIP's image/caption logits; trains all of CLIP.
+ *   <li>0a: symmetric InfoNCE on CLIP's image/caption logits; trains all of CLIP. With the
+ *       recipe's relation negatives, each image also has to score its caption above the caption
+ *       of its graph with the relations reversed (logged as {@code reversedPreference}, the
+ *       batch's share of images that do; 0.5 is chance).
  *   <li>0b: eps-MSE of the UNet cross-attending to the frozen CLIP text states of the caption,
  *       condition dropped to the null condition with p = conditionDropout; trains the UNet and the
  *       null token.
@@ -98,6 +101,10 @@ public final class StageTrainer implements AutoCloseable {
           model.parameters().trainable(List.of(GraphPaintModel.UNET, GraphPaintModel.GRAPH_ENCODER, GraphPaintModel.FUSION)));
     }
     selected.remove(UNUSED_GRAPH_TEMPERATURE);
+    if (kind == StageKind.CLIP_PRETRAINING && config.relationNegatives()) {
+      // every caption must have a reversed counterpart: fail now, not at the first batch that lacks one
+      data.reversedCaptions(java.util.stream.IntStream.range(0, data.size()).toArray());
+    }
     this.trainable = Map.copyOf(selected);
     this.discriminatorParameters = model.parameters().trainable(List.of(GraphPaintModel.DISCRIMINATOR));
     optimizers.put("model", new AdamW(stage.optimizer(), manager));
@@ -157,18 +164,43 @@ public final class StageTrainer implements AutoCloseable {
   }
 
   private Map<String, Float> clipStep(int[] indices, NDManager manager) {
-    TokenizedText text = model.tokenizer().encode(data.captions(indices));
+    List<String> captions = data.captions(indices);
+    List<String> texts = captions;
+    NDArray usable = null;
+    if (config.relationNegatives()) {
+      // N + i: caption i with its relations reversed, a negative unless it reads the same
+      List<String> reversed = data.reversedCaptions(indices);
+      texts = new java.util.ArrayList<>(captions);
+      texts.addAll(reversed);
+      boolean[] differs = new boolean[indices.length];
+      for (int i = 0; i < indices.length; i++) {
+        differs[i] = !reversed.get(i).equals(captions.get(i));
+      }
+      usable = manager.create(differs);
+    }
+    TokenizedText text = model.tokenizer().encode(texts);
     NDArray ids = text.inputIds(manager);
     NDArray mask = text.attentionMask(manager);
     NDArray pixels = imageProcessor.preprocess(data.pixelsNhwc(indices, manager));
     NDArray loss;
+    NDArray logits;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       ClipOutput out = model.clip().apply(store, ids, mask, pixels, true);
-      loss = ClipContrastiveLoss.symmetricCrossEntropy(out.logitsPerText());
+      logits = out.logitsPerText();
+      loss = usable == null
+          ? ClipContrastiveLoss.symmetricCrossEntropy(logits)
+          : ClipContrastiveLoss.withHardNegatives(logits, usable);
       collector.backward(loss);
     }
     AdamW.Outcome outcome = optimizers.get("model").step(trainable, manager);
-    return losses("loss", loss, outcome);
+    Map<String, Float> losses = losses("loss", loss, outcome);
+    if (usable != null) {
+      float preference = ClipContrastiveLoss.hardNegativePreference(logits, usable);
+      if (!Float.isNaN(preference)) {
+        losses.put("reversedPreference", preference);
+      }
+    }
+    return losses;
   }
 
   private Map<String, Float> textToImageStep(int[] indices, NDManager manager) {

@@ -95,11 +95,14 @@ public final class TrainRecipe {
    *     (model.json's {@code sampling.guidanceScale}), recorded in the run's architecture.json so
    *     later starts keep it; it does not change training, so it may be given to a run at any time
    *     (a finished run then writes its model again); null keeps the run's (1.5 for a new run)
+   * @param relationNegatives stage 0a with relation hard negatives (see {@link
+   *     TrainingConfig#relationNegatives()}); recorded in a new run's training.json; null keeps the
+   *     recipe's (off by default); a run that takes stage 0a from its base cannot change it
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
       FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda,
-      Path recipe, Map<StageKind, Integer> extend, Double guidance) {
+      Path recipe, Map<StageKind, Integer> extend, Double guidance, Boolean relationNegatives) {
 
     public Options {
       extend = extend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(extend));
@@ -133,13 +136,17 @@ public final class TrainRecipe {
       if (base != null && base.toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--base must be another run directory than --run, got " + base);
       }
+      if (base != null && relationNegatives != null) {
+        throw new IllegalArgumentException("--relation-negatives changes stage 0a, which a run with --base takes from "
+            + "its base run; start a new run without --base to train with it");
+      }
     }
 
     /** The options of a run without a base run or a lambda override. */
     public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
-          null, null, null, null, null);
+          null, null, null, null, null, null);
     }
 
     /** {@code 0b=4000,2=2000}: stage (id or short id) to its new step count. */
@@ -172,7 +179,7 @@ public final class TrainRecipe {
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
             + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]"
-            + " [--extend 0b=4000,2=2000] [--guidance 1.5]";
+            + " [--extend 0b=4000,2=2000] [--guidance 1.5] [--relation-negatives true|false]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -199,7 +206,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance", "relation-negatives");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -221,7 +228,16 @@ public final class TrainRecipe {
           number(values, "lambda", null),
           values.containsKey("recipe") ? Path.of(values.get("recipe")) : null,
           values.containsKey("extend") ? parseExtend(values.get("extend")) : null,
-          number(values, "guidance", null));
+          number(values, "guidance", null),
+          values.containsKey("relation-negatives") ? flag(values.get("relation-negatives")) : null);
+    }
+
+    private static boolean flag(String value) {
+      return switch (value.trim()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("--relation-negatives must be true or false, got '" + value + "'");
+      };
     }
   }
 
@@ -517,13 +533,18 @@ public final class TrainRecipe {
     }
   }
 
+  /** Per name, the mean over those of the last {@code count} steps that logged it. */
   static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {
     Map<String, Double> sums = new LinkedHashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
     List<Map<String, Float>> tail = losses.subList(Math.max(0, losses.size() - count), losses.size());
     for (Map<String, Float> step : tail) {
-      step.forEach((name, value) -> sums.merge(name, (double) value, Double::sum));
+      step.forEach((name, value) -> {
+        sums.merge(name, (double) value, Double::sum);
+        counts.merge(name, 1, Integer::sum);
+      });
     }
-    sums.replaceAll((name, sum) -> sum / tail.size());
+    sums.replaceAll((name, sum) -> sum / counts.get(name));
     return sums;
   }
 
@@ -589,7 +610,13 @@ public final class TrainRecipe {
   private TrainingConfig trainingConfig() throws IOException {
     Path file = options.run().resolve(TRAINING);
     if (Files.isRegularFile(file)) {
-      return JSON.readValue(file.toFile(), TrainingConfig.class);
+      TrainingConfig recorded = JSON.readValue(file.toFile(), TrainingConfig.class);
+      if (options.relationNegatives() != null && options.relationNegatives() != recorded.relationNegatives()) {
+        throw new IllegalArgumentException("--relation-negatives " + options.relationNegatives() + ": this run was "
+            + "started with relationNegatives " + recorded.relationNegatives() + " (" + file + "), and stage 0a, "
+            + "trained or under way, keeps it; start a new run to change it");
+      }
+      return recorded;
     }
     TrainingConfig config;
     if (options.recipe() != null) {
@@ -608,6 +635,9 @@ public final class TrainRecipe {
     }
     if (options.lambda() != null) {
       config = config.withLambda(options.lambda());
+    }
+    if (options.relationNegatives() != null) {
+      config = config.withRelationNegatives(options.relationNegatives());
     }
     ObjectNode tree = JSON.valueToTree(config);
     Files.write(file, JSON.writeValueAsBytes(tree));

@@ -15,6 +15,10 @@ import io.graphpaint.model.losses.FineTuningLoss;
  * @param adversarialWeight weight of the generator's GAN term in stage 1, >= 0
  * @param discriminatorOptimizer AdamW of the stage-1 discriminator
  * @param lambda stage-2 weight of {@code L_recon} against {@code L_align}, in [0, 1]
+ * @param relationNegatives stage 0a also contrasts every image with its caption written for the
+ *     graph with each relationship reversed (NegCLIP-style hard negatives: the same words, other
+ *     relations), so CLIP, and the stage-1 alignment target with it, has to encode which object
+ *     stands where; absent in older recipes, which read as false
  */
 public record TrainingConfig(
     long seed,
@@ -25,7 +29,8 @@ public record TrainingConfig(
     AlignmentLoss alignmentLoss,
     double adversarialWeight,
     OptimizerConfig discriminatorOptimizer,
-    double lambda) {
+    double lambda,
+    boolean relationNegatives) {
 
   public TrainingConfig {
     if (clipPretraining == null || textToImage == null || alignment == null || fineTuning == null) {
@@ -57,7 +62,8 @@ public record TrainingConfig(
         AlignmentLoss.defaults(),
         0.1,
         OptimizerConfig.adam(2e-4).withWarmupSteps(0),
-        FineTuningLoss.PAPER_LAMBDA);
+        FineTuningLoss.PAPER_LAMBDA,
+        false);
   }
 
   public StageConfig stage(StageKind kind) {
@@ -72,7 +78,13 @@ public record TrainingConfig(
   /** The same recipe with stage 2's weight of L_recon against L_align set to {@code lambda}. */
   public TrainingConfig withLambda(double lambda) {
     return new TrainingConfig(seed, clipPretraining, textToImage, alignment, fineTuning, alignmentLoss,
-        adversarialWeight, discriminatorOptimizer, lambda);
+        adversarialWeight, discriminatorOptimizer, lambda, relationNegatives);
+  }
+
+  /** The same recipe with stage 0a's relation hard negatives on or off. */
+  public TrainingConfig withRelationNegatives(boolean on) {
+    return new TrainingConfig(seed, clipPretraining, textToImage, alignment, fineTuning, alignmentLoss,
+        adversarialWeight, discriminatorOptimizer, lambda, on);
   }
 
   public TrainingConfig withStage(StageKind kind, StageConfig stage) {
@@ -82,7 +94,7 @@ public record TrainingConfig(
         kind == StageKind.TEXT_TO_IMAGE ? stage : textToImage,
         kind == StageKind.ALIGNMENT ? stage : alignment,
         kind == StageKind.FINE_TUNING ? stage : fineTuning,
-        alignmentLoss, adversarialWeight, discriminatorOptimizer, lambda);
+        alignmentLoss, adversarialWeight, discriminatorOptimizer, lambda, relationNegatives);
   }
 
   /** Every stage's step count times {@code factor} (at least 1 step each). */

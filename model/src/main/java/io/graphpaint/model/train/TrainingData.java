@@ -8,6 +8,7 @@ import io.graphpaint.model.data.EncodedSceneGraph;
 import io.graphpaint.model.data.Manifest;
 import io.graphpaint.model.data.ManifestEntry;
 import io.graphpaint.model.data.SceneGraph;
+import io.graphpaint.model.data.ShapesScene;
 import io.graphpaint.model.data.Vocabulary;
 import io.graphpaint.model.fusion.LabelPrompt;
 import java.awt.image.BufferedImage;
@@ -196,6 +197,29 @@ public final class TrainingData {
     List<String> out = new ArrayList<>(indices.length);
     for (int index : indices) {
       out.add(captions.get(index));
+    }
+    return out;
+  }
+
+  /**
+   * Each sample's caption written for its graph with every relationship reversed, as the shapes
+   * datasets write captions ({@link ShapesScene#caption(SceneGraph)}): stage 0a's relation hard
+   * negatives.
+   *
+   * @throws IllegalArgumentException when a sample's caption is not the one the shapes writer
+   *     gives its graph (a dataset with captions of its own), since its reversed caption would
+   *     differ from it in more than the relations
+   */
+  public List<String> reversedCaptions(int[] indices) {
+    List<String> out = new ArrayList<>(indices.length);
+    for (int index : indices) {
+      SceneGraph graph = graphs.get(index);
+      if (!captions.get(index).equals(ShapesScene.caption(graph))) {
+        throw new IllegalArgumentException("relation negatives need captions written from the graph, as the shapes "
+            + "datasets write them; sample " + index + "'s caption '" + captions.get(index) + "' is not '"
+            + ShapesScene.caption(graph) + "'. Train this dataset without relationNegatives");
+      }
+      out.add(ShapesScene.caption(graph.withRelationshipsReversed()));
     }
     return out;
   }

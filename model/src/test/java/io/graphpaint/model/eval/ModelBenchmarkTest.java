@@ -127,8 +127,13 @@ class ModelBenchmarkTest {
     for (BenchmarkReport.Row row : written.rows()) {
       assertThat(row.metrics()).as(row.name())
           .containsKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong", "condition_gain_vs_reversed",
-              "condition_shift_reversed", "condition_gain_t900");
+              "condition_shift_reversed", "condition_gain_t900", "clip_reversed_caption_preference",
+              "clip_text_shift_reversed", "clip_image_shift_mirrored");
       assertThat(row.metrics().get("prediction_mse")).as(row.name()).isPositive();
+      // a fresh CLIP's towers: both see order and position a little, and an image prefers either caption at random
+      assertThat(row.metrics().get("clip_text_shift_reversed")).as(row.name()).isPositive();
+      assertThat(row.metrics().get("clip_image_shift_mirrored")).as(row.name()).isPositive();
+      assertThat(row.metrics().get("clip_reversed_caption_preference")).as(row.name()).isBetween(0.0, 1.0);
     }
     assertThat(report.notes()).containsEntry("prompts", "labels=labels, caption=caption");
     // same model, same seeds, other prompt: other pixels

@@ -57,7 +57,7 @@ class ConditionRelianceTest {
     TinyWorld world = new TinyWorld(4, 9);
     assertThat(world.graphs).anyMatch(graph -> !graph.relationships().isEmpty());
     SceneGraph graph = world.graphs.stream().filter(g -> !g.relationships().isEmpty()).findFirst().orElseThrow();
-    SceneGraph reversed = ConditionReliance.reverseRelationships(graph);
+    SceneGraph reversed = graph.withRelationshipsReversed();
     assertThat(reversed.objects()).isEqualTo(graph.objects());
     assertThat(reversed.relationships().get(0).subject()).isEqualTo(graph.relationships().get(0).object());
     assertThat(reversed.relationships().get(0).object()).isEqualTo(graph.relationships().get(0).subject());

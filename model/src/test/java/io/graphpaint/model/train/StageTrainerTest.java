@@ -24,7 +24,7 @@ class StageTrainerTest {
     TrainingConfig defaults = TrainingConfig.defaults(11);
     StageConfig stage = new StageConfig(10, batch, adam, 0.9, 1000);
     return new TrainingConfig(11, stage, stage, stage, stage, defaults.alignmentLoss(), 0.1,
-        OptimizerConfig.adam(learningRate).withWarmupSteps(0), defaults.lambda());
+        OptimizerConfig.adam(learningRate).withWarmupSteps(0), defaults.lambda(), false);
   }
 
   /** Every trainable parameter gets a non-zero gradient in one step (no dead parameters). */
@@ -98,6 +98,58 @@ class StageTrainerTest {
       boolean velocity = model.config().noiseSchedule().predictionType() == PredictionType.V_PREDICTION
           && (kind == StageKind.TEXT_TO_IMAGE || kind == StageKind.FINE_TUNING);
       assertThat(last).as("%s loss from %.4f", kind, first).isLessThan(first / (velocity ? 3 : 10));
+    }
+  }
+
+  /**
+   * Stage 0a with relation negatives: every image also weighs the reversed captions (its first loss,
+   * from the same weights, is above the plain one), it fits them apart (a tiny CLIP on eight
+   * scenes prefers each image's own caption, as ClipRelations measures it), and it logs the batch's
+   * preference.
+   */
+  @org.junit.jupiter.api.Test
+  void relationNegativesTeachClipWhichWayARelationPoints() {
+    TinyWorld world = new TinyWorld(8, 7);
+    Map<Boolean, Float> firstLoss = new LinkedHashMap<>();
+    double preference = 0;
+    for (boolean negatives : new boolean[] {false, true}) {
+      Engine.getInstance().setRandomSeed(5);
+      TrainingConfig training = config(8, 3e-3).withRelationNegatives(negatives);
+      training = training.withStage(StageKind.CLIP_PRETRAINING, training.stage(StageKind.CLIP_PRETRAINING).withSteps(
+          negatives ? 150 : 1));
+      try (NDManager manager = NDManager.newBaseManager();
+          GraphPaintModel model = world.model(manager);
+          StageTrainer trainer = new StageTrainer(StageKind.CLIP_PRETRAINING, model, world.data, training, manager)) {
+        TrainingLoop.Result result = trainer.loop(null, List.of()).run(manager);
+        firstLoss.put(negatives, result.losses().get(0).get("loss"));
+        Map<String, Float> last = result.losses().get(result.losses().size() - 1);
+        assertThat(last.containsKey("reversedPreference")).isEqualTo(negatives);
+        if (negatives) {
+          assertThat(last.get("reversedPreference")).isEqualTo(1f);
+          preference = io.graphpaint.model.eval.ClipRelations.measure(model.clip(), model.tokenizer(),
+              world.graphs, world.images, manager).get("clip_reversed_caption_preference");
+        }
+      }
+    }
+    assertThat(firstLoss.get(true)).isGreaterThan(firstLoss.get(false) + 0.1f);
+    assertThat(preference).isGreaterThanOrEqualTo(0.85);
+  }
+
+  /** A dataset whose captions are not written from its graphs cannot be given reversed captions: refused before training. */
+  @org.junit.jupiter.api.Test
+  void relationNegativesRefuseCaptionsNotWrittenFromTheGraph() {
+    TinyWorld world = new TinyWorld(3, 8);
+    List<String> captions = new ArrayList<>(world.data.captions());
+    captions.set(1, "a photo of some shapes");
+    TrainingData data = TrainingData.of(world.images, world.graphs, captions, world.vocabulary);
+    try (NDManager manager = NDManager.newBaseManager(); GraphPaintModel model = world.model(manager)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StageTrainer(StageKind.CLIP_PRETRAINING, model, data,
+              config(3, 1e-3).withRelationNegatives(true), manager))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sample 1's caption 'a photo of some shapes'")
+          .hasMessageContaining("without relationNegatives");
+      // without relation negatives the same data trains as before
+      new StageTrainer(StageKind.CLIP_PRETRAINING, model, data, config(3, 1e-3), manager).close();
     }
   }
 }

@@ -309,5 +309,36 @@ class TrainRecipeTest {
         .hasMessageContaining("unknown option --steps");
     assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--size", "huge"))
         .hasMessageContaining("--size must be default or tiny");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--relation-negatives", "yes"))
+        .hasMessageContaining("--relation-negatives must be true or false, got 'yes'");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--base", "b",
+            "--relation-negatives", "true"))
+        .hasMessageContaining("--relation-negatives changes stage 0a, which a run with --base takes from its base run");
+    assertThat(TrainRecipe.Options.parse("--dataset", "d", "--run", "r").relationNegatives()).isNull();
+  }
+
+  /** A new run records --relation-negatives in its training.json; a later start may not change it. */
+  @Test
+  void relationNegativesAreRecordedAndKept(@TempDir Path dataset, @TempDir Path run, @TempDir Path files)
+      throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainingConfig recipe = TrainingConfig.defaults(9);
+    for (StageKind kind : StageKind.values()) {
+      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(kind == StageKind.CLIP_PRETRAINING ? 2 : 1)
+          .withBatchSize(4));
+    }
+    Path file = files.resolve("recipe.json");
+    Files.write(file, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    String[] common = {"--dataset", dataset.toString(), "--run", run.toString(), "--recipe", file.toString(),
+        "--size", "tiny", "--text-length", "32"};
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--relation-negatives", "true")), List.of()).run();
+    assertThat(TrainRecipe.JSON.readTree(run.resolve("training.json").toFile()).get("relationNegatives").asBoolean()).isTrue();
+    assertThat(TrainRecipe.JSON.readTree(model.resolve("metrics.json").toFile()).at("/0a-clip/finalLosses")
+        .has("reversedPreference")).isTrue();
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--relation-negatives", "false")),
+            List.of()).run())
+        .hasMessageContaining("this run was started with relationNegatives true");
+    // the same setting again, or none, continues the run
+    new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--relation-negatives", "true")), List.of()).run();
   }
 }
