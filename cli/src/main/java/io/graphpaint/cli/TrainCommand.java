@@ -205,8 +205,8 @@ final class TrainCommand implements Callable<Integer> {
         throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
       }
       ExportStage.Result result = ExportStage.export(options); // a failure is reported as one line, exit 1
-      System.out.println("stage " + result.stage().id() + " of " + run + " written to " + result.directory() + " as a "
-          + result.fusion() + " model" + (result.leftOut().isEmpty() ? "" : "; left out " + result.leftOut()));
+      System.out.println("stage " + result.stage().id() + " of " + run + " written to " + result.directory() + " (fusion mode "
+          + result.fusion() + ")" + (result.leftOut().isEmpty() ? "" : "; left out " + result.leftOut()));
       return 0;
     }
   }

@@ -119,7 +119,7 @@ public final class ExportStage {
 
   public static void main(String[] args) {
     Result result = export(Options.parse(args));
-    System.out.println("stage " + result.stage().id() + " exported as a " + result.fusion() + " model to " + result.directory());
+    System.out.println("stage " + result.stage().id() + " exported, fusion mode " + result.fusion() + ", to " + result.directory());
   }
 
   /** Exports the stage; see the class comment. */
