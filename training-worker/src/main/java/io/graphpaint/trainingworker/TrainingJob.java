@@ -20,6 +20,7 @@ import io.graphpaint.model.train.StageCheckpoints;
 import io.graphpaint.model.train.StageConfig;
 import io.graphpaint.model.train.StageKind;
 import io.graphpaint.model.train.StageTrainer;
+import io.graphpaint.model.train.TrainRecipe;
 import io.graphpaint.model.train.TrainingConfig;
 import io.graphpaint.model.train.TrainingData;
 import io.graphpaint.model.train.TrainingLoop;
@@ -302,7 +303,7 @@ public final class TrainingJob {
         progress.budgetExhausted |= outOfTime[0] && result.lastStep() < steps;
         progress.skippedSteps += result.skippedSteps();
         if (!result.losses().isEmpty()) {
-          progress.finalLosses = meanOfLast(result.losses(), 10);
+          progress.finalLosses = TrainRecipe.meanOfLast(result.losses(), 10);
         }
       }
     }
@@ -344,16 +345,6 @@ public final class TrainingJob {
     record.put("baseVersion", base.version());
     record.put("addedLabels", dataset.addedLabels());
     return record;
-  }
-
-  static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {
-    Map<String, Double> sums = new LinkedHashMap<>();
-    List<Map<String, Float>> tail = losses.subList(Math.max(0, losses.size() - count), losses.size());
-    for (Map<String, Float> step : tail) {
-      step.forEach((name, value) -> sums.merge(name, (double) value, Double::sum));
-    }
-    sums.replaceAll((name, sum) -> sum / tail.size());
-    return sums;
   }
 
   /**

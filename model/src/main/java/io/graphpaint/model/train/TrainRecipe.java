@@ -533,8 +533,11 @@ public final class TrainRecipe {
     }
   }
 
-  /** Per name, the mean over those of the last {@code count} steps that logged it. */
-  static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {
+  /**
+   * Per name, the mean over those of the last {@code count} steps that logged it (a stage's final
+   * losses; some figures, such as stage 0a's reversedPreference, are not logged every step).
+   */
+  public static Map<String, Double> meanOfLast(List<Map<String, Float>> losses, int count) {
     Map<String, Double> sums = new LinkedHashMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
     List<Map<String, Float>> tail = losses.subList(Math.max(0, losses.size() - count), losses.size());
