@@ -78,6 +78,12 @@ final class TrainCommand implements Callable<Integer> {
           + "1.5 for a new run).")
   Double guidance;
 
+  @Option(names = "--architecture", paramLabel = "FILE",
+      description = "An architecture.json (as a run directory holds) for a new run instead of the default sizes: other "
+          + "widths, depths, CLIP patch size or UNet channels on the same dataset (its vocabulary, tokenizer and image "
+          + "size must match, and the run says which do not).")
+  Path architecture;
+
   @Option(names = "--relation-negatives",
       description = "Stage 0a also contrasts every image with its caption with the relations reversed (hard "
           + "negatives), so CLIP and the graph encoder aligned to it must encode where objects stand; a new run "
@@ -139,6 +145,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (relationNegatives) {
       args.addAll(List.of("--relation-negatives", "true"));
+    }
+    if (architecture != null) {
+      args.addAll(List.of("--architecture", architecture.toString()));
     }
     TrainRecipe.Options options;
     try {

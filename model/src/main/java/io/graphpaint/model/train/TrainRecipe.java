@@ -95,6 +95,9 @@ public final class TrainRecipe {
    *     (model.json's {@code sampling.guidanceScale}), recorded in the run's architecture.json so
    *     later starts keep it; it does not change training, so it may be given to a run at any time
    *     (a finished run then writes its model again); null keeps the run's (1.5 for a new run)
+   * @param architecture an architecture.json (as a run directory holds) for a new run instead of
+   *     the sizes of {@code tiny}: other widths, depths, patch sizes or UNet channels on the same
+   *     data (its vocabulary, tokenizer and image size must be the data's); null for none
    * @param relationNegatives stage 0a with relation hard negatives (see {@link
    *     TrainingConfig#relationNegatives()}); recorded in a new run's training.json; null keeps the
    *     recipe's (off by default); a run that takes stage 0a from its base cannot change it
@@ -102,7 +105,7 @@ public final class TrainRecipe {
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
       FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda,
-      Path recipe, Map<StageKind, Integer> extend, Double guidance, Boolean relationNegatives) {
+      Path recipe, Map<StageKind, Integer> extend, Double guidance, Boolean relationNegatives, Path architecture) {
 
     public Options {
       extend = extend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(extend));
@@ -136,6 +139,10 @@ public final class TrainRecipe {
       if (base != null && base.toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--base must be another run directory than --run, got " + base);
       }
+      if (base != null && architecture != null) {
+        throw new IllegalArgumentException("--architecture sets the sizes of a new run; a run with --base has its base "
+            + "run's architecture");
+      }
       if (base != null && relationNegatives != null) {
         throw new IllegalArgumentException("--relation-negatives changes stage 0a, which a run with --base takes from "
             + "its base run; start a new run without --base to train with it");
@@ -146,7 +153,7 @@ public final class TrainRecipe {
     public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
-          null, null, null, null, null, null);
+          null, null, null, null, null, null, null);
     }
 
     /** {@code 0b=4000,2=2000}: stage (id or short id) to its new step count. */
@@ -179,7 +186,7 @@ public final class TrainRecipe {
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
             + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]"
-            + " [--extend 0b=4000,2=2000] [--guidance 1.5] [--relation-negatives true|false]";
+            + " [--extend 0b=4000,2=2000] [--guidance 1.5] [--relation-negatives true|false] [--architecture architecture.json]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -206,7 +213,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance", "relation-negatives");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance", "relation-negatives", "architecture");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -229,7 +236,8 @@ public final class TrainRecipe {
           values.containsKey("recipe") ? Path.of(values.get("recipe")) : null,
           values.containsKey("extend") ? parseExtend(values.get("extend")) : null,
           number(values, "guidance", null),
-          values.containsKey("relation-negatives") ? flag(values.get("relation-negatives")) : null);
+          values.containsKey("relation-negatives") ? flag(values.get("relation-negatives")) : null,
+          values.containsKey("architecture") ? Path.of(values.get("architecture")) : null);
     }
 
     private static boolean flag(String value) {
@@ -568,6 +576,10 @@ public final class TrainRecipe {
     Path tokenizer = options.run().resolve(TOKENIZER);
     if (Files.isRegularFile(architecture) && Files.isRegularFile(tokenizer)) {
       ModelConfig recorded = JSON.readValue(architecture.toFile(), ModelConfig.class);
+      if (options.architecture() != null && !sameSizes(recorded, JSON.readValue(options.architecture().toFile(), ModelConfig.class))) {
+        throw new IllegalArgumentException("--architecture " + options.architecture() + " differs from the architecture "
+            + "this run was started with (" + architecture + "); a run keeps its architecture, start a new run");
+      }
       ModelConfig config = withGuidance(recorded);
       if (config.sampling().guidanceScale() != recorded.sampling().guidanceScale()) {
         System.out.println("sampling guidance " + recorded.sampling().guidanceScale() + " -> "
@@ -594,6 +606,9 @@ public final class TrainRecipe {
       config = options.tiny()
           ? ModelConfig.tiny(vocabulary, tokens.ids(), data.imageSize())
           : ModelConfig.defaults(vocabulary, tokens.ids(), data.imageSize());
+      if (options.architecture() != null) {
+        config = givenArchitecture(options.architecture(), config);
+      }
       words = tokens.json();
     }
     if (options.fusionMode() != null) {
@@ -603,6 +618,50 @@ public final class TrainRecipe {
     Files.write(tokenizer, words);
     Files.write(architecture, JSON.writeValueAsBytes(config));
     return Map.entry(config, words);
+  }
+
+  /**
+   * The architecture in {@code file}, checked against {@code fromData} (the one made from the
+   * dataset) for everything the data fixes: the tokenizer's vocabulary, special ids and length,
+   * the image size and the scene-graph vocabulary.
+   */
+  static ModelConfig givenArchitecture(Path file, ModelConfig fromData) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--architecture " + file + " is not a file: give an architecture.json (as a "
+          + "run directory holds, or a model.json)");
+    }
+    ModelConfig given = JSON.readValue(file.toFile(), ModelConfig.class);
+    List<String> wrong = new ArrayList<>();
+    var text = given.clip().text();
+    var dataText = fromData.clip().text();
+    mustMatch(wrong, "clip.text_config.vocab_size", text.vocabSize(), dataText.vocabSize());
+    mustMatch(wrong, "clip.text_config.max_position_embeddings", text.maxPositions(), dataText.maxPositions());
+    mustMatch(wrong, "clip.text_config.bos_token_id", text.bosTokenId(), dataText.bosTokenId());
+    mustMatch(wrong, "clip.text_config.eos_token_id", text.eosTokenId(), dataText.eosTokenId());
+    mustMatch(wrong, "clip.text_config.pad_token_id", text.padTokenId(), dataText.padTokenId());
+    mustMatch(wrong, "clip.vision_config.image_size", given.clip().vision().imageSize(), fromData.clip().vision().imageSize());
+    mustMatch(wrong, "graphEncoder.num_objs", given.graphEncoder().numObjectClasses(), fromData.graphEncoder().numObjectClasses());
+    mustMatch(wrong, "graphEncoder.num_preds", given.graphEncoder().numPredicates(), fromData.graphEncoder().numPredicates());
+    mustMatch(wrong, "unet.sampleSize", given.unet().sampleSize(), fromData.unet().sampleSize());
+    if (!wrong.isEmpty()) {
+      throw new IllegalArgumentException("--architecture " + file + " does not fit this dataset and --text-length: "
+          + String.join(", ", wrong) + "; sizes (widths, depths, patch size, UNet channels) may differ, these may not");
+    }
+    return given;
+  }
+
+  /** Whether {@code given} (with --fusion applied, as at the run's start) is {@code recorded}, sampling defaults aside. */
+  private boolean sameSizes(ModelConfig recorded, ModelConfig given) {
+    if (options.fusionMode() != null) {
+      given = given.withFusion(given.fusion().withMode(options.fusionMode()));
+    }
+    return recorded.withSampling(SamplingDefaults.defaults()).equals(given.withSampling(SamplingDefaults.defaults()));
+  }
+
+  private static void mustMatch(List<String> wrong, String name, int given, int fromData) {
+    if (given != fromData) {
+      wrong.add(name + " is " + given + " where the data needs " + fromData);
+    }
   }
 
   private ModelConfig withGuidance(ModelConfig config) {

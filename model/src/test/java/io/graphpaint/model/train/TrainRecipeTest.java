@@ -317,6 +317,56 @@ class TrainRecipeTest {
     assertThat(TrainRecipe.Options.parse("--dataset", "d", "--run", "r").relationNegatives()).isNull();
   }
 
+  /**
+   * --architecture starts a run with other sizes (here CLIP patches of 4 pixels instead of 8) on the
+   * same data; a file that does not fit the data, or differs from a run's own, is refused by name.
+   */
+  @Test
+  void anArchitectureFileSetsTheSizesOfANewRun(@TempDir Path dataset, @TempDir Path first, @TempDir Path second,
+      @TempDir Path files) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainingConfig recipe = TrainingConfig.defaults(9);
+    for (StageKind kind : StageKind.values()) {
+      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(1).withBatchSize(2));
+    }
+    Path recipeFile = files.resolve("recipe.json");
+    Files.write(recipeFile, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    String[] common = {"--dataset", dataset.toString(), "--recipe", recipeFile.toString(), "--size", "tiny",
+        "--text-length", "32"};
+    new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", first.toString())), List.of()).run();
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) TrainRecipe.JSON.readTree(first.resolve("architecture.json").toFile());
+    assertThat(tree.at("/clip/vision_config/patch_size").asInt()).isEqualTo(8);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/clip/vision_config")).put("patch_size", 4);
+    Path smallPatches = files.resolve("small-patches.json");
+    Files.write(smallPatches, TrainRecipe.JSON.writeValueAsBytes(tree));
+
+    String[] withFile = concat(common, "--run", second.toString(), "--architecture", smallPatches.toString());
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(withFile), List.of()).run();
+    assertThat(ModelDirectory.readConfig(model).clip().vision().patchSize()).isEqualTo(4);
+    try (NDManager manager = NDManager.newBaseManager();
+        SceneGraphPipeline pipeline = SceneGraphPipeline.load(model, manager)) {
+      var graph = io.graphpaint.model.data.SceneGraph.of(List.of("red circle", "blue square"), List.of());
+      assertThat(pipeline.generate(List.of(new SamplingRequest(graph, 1, 1)), new SamplingOptions(2, 1.5, 0f, 1),
+          SamplingProgress.NONE)).hasSize(1);
+    }
+    // the same file again continues the run; another one is refused
+    new TrainRecipe(TrainRecipe.Options.parse(withFile), List.of()).run();
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", second.toString(),
+            "--architecture", first.resolve("architecture.json").toString())), List.of()).run())
+        .hasMessageContaining("differs from the architecture this run was started with");
+
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/clip/text_config")).put("vocab_size", 99);
+    Path wrongVocabulary = files.resolve("wrong-vocabulary.json");
+    Files.write(wrongVocabulary, TrainRecipe.JSON.writeValueAsBytes(tree));
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run",
+            files.resolve("third").toString(), "--architecture", wrongVocabulary.toString())), List.of()).run())
+        .hasMessageContaining("clip.text_config.vocab_size is 99 where the data needs")
+        .hasMessageContaining("sizes (widths, depths, patch size, UNet channels) may differ");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse(concat(common, "--run", "r", "--base", "b", "--architecture", "a.json")))
+        .hasMessageContaining("a run with --base has its base run's architecture");
+  }
+
   /** A new run records --relation-negatives in its training.json; a later start may not change it. */
   @Test
   void relationNegativesAreRecordedAndKept(@TempDir Path dataset, @TempDir Path run, @TempDir Path files)
