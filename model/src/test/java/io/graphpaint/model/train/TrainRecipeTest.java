@@ -139,13 +139,7 @@ class TrainRecipeTest {
   @Test
   void guidanceIsRecordedInTheRunAndRewritesAFinishedModel(@TempDir Path dataset, @TempDir Path run,
       @TempDir Path files) throws Exception {
-    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
-    TrainingConfig recipe = TrainingConfig.defaults(9);
-    for (StageKind kind : StageKind.values()) {
-      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(1).withBatchSize(2));
-    }
-    Path file = files.resolve("recipe.json");
-    Files.write(file, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    Path file = oneStepRecipe(dataset, files, 2);
     String[] common = {"--dataset", dataset.toString(), "--run", run.toString(), "--recipe", file.toString(),
         "--size", "tiny", "--text-length", "32"};
     Path model = new TrainRecipe(TrainRecipe.Options.parse(common), List.of()).run();
@@ -270,6 +264,18 @@ class TrainRecipeTest {
   }
 
   /** A tiny run of the whole recipe: stages of 1, 6, 1 and 6 steps (2,000 / 12,000 / 2,000 / 12,000 x 1/2,000), checkpoints every 2. */
+  /** Renders an 8-scene dataset into {@code dataset} and writes a recipe of one step per stage at {@code batch}. */
+  private static Path oneStepRecipe(Path dataset, Path files, int batch) throws java.io.IOException {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainingConfig recipe = TrainingConfig.defaults(9);
+    for (StageKind kind : StageKind.values()) {
+      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(1).withBatchSize(batch));
+    }
+    Path file = files.resolve("recipe.json");
+    Files.write(file, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    return file;
+  }
+
   private static String[] tinyRun(Path dataset, Path run) {
     return new String[] {
       "--dataset", dataset.toString(), "--run", run.toString(), "--steps-scale", "0.0005",
@@ -324,13 +330,7 @@ class TrainRecipeTest {
   @Test
   void anArchitectureFileSetsTheSizesOfANewRun(@TempDir Path dataset, @TempDir Path first, @TempDir Path second,
       @TempDir Path files) throws Exception {
-    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
-    TrainingConfig recipe = TrainingConfig.defaults(9);
-    for (StageKind kind : StageKind.values()) {
-      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(1).withBatchSize(2));
-    }
-    Path recipeFile = files.resolve("recipe.json");
-    Files.write(recipeFile, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    Path recipeFile = oneStepRecipe(dataset, files, 2);
     String[] common = {"--dataset", dataset.toString(), "--recipe", recipeFile.toString(), "--size", "tiny",
         "--text-length", "32"};
     new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--run", first.toString())), List.of()).run();
@@ -371,14 +371,7 @@ class TrainRecipeTest {
   @Test
   void relationNegativesAreRecordedAndKept(@TempDir Path dataset, @TempDir Path run, @TempDir Path files)
       throws Exception {
-    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
-    TrainingConfig recipe = TrainingConfig.defaults(9);
-    for (StageKind kind : StageKind.values()) {
-      recipe = recipe.withStage(kind, recipe.stage(kind).withSteps(kind == StageKind.CLIP_PRETRAINING ? 2 : 1)
-          .withBatchSize(4));
-    }
-    Path file = files.resolve("recipe.json");
-    Files.write(file, TrainRecipe.JSON.writeValueAsBytes(recipe));
+    Path file = oneStepRecipe(dataset, files, 4);
     String[] common = {"--dataset", dataset.toString(), "--run", run.toString(), "--recipe", file.toString(),
         "--size", "tiny", "--text-length", "32"};
     Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--relation-negatives", "true")), List.of()).run();
