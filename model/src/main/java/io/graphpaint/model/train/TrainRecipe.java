@@ -95,12 +95,12 @@ public final class TrainRecipe {
    *     (model.json's {@code sampling.guidanceScale}), recorded in the run's architecture.json so
    *     later starts keep it; it does not change training, so it may be given to a run at any time
    *     (a finished run then writes its model again); null keeps the run's (1.5 for a new run)
-   * @param architecture an architecture.json (as a run directory holds) for a new run instead of
-   *     the sizes of {@code tiny}: other widths, depths, patch sizes or UNet channels on the same
-   *     data (its vocabulary, tokenizer and image size must be the data's); null for none
    * @param relationNegatives stage 0a with relation hard negatives (see {@link
    *     TrainingConfig#relationNegatives()}); recorded in a new run's training.json; null keeps the
    *     recipe's (off by default); a run that takes stage 0a from its base cannot change it
+   * @param architecture an architecture.json (as a run directory holds) for a new run instead of
+   *     the default or tiny sizes: other widths, depths, patch sizes or UNet channels on the same
+   *     data (its vocabulary, tokenizer and image size must be the data's); null for none
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
@@ -627,8 +627,8 @@ public final class TrainRecipe {
    */
   static ModelConfig givenArchitecture(Path file, ModelConfig fromData) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--architecture " + file + " is not a file: give an architecture.json (as a "
-          + "run directory holds, or a model.json)");
+      throw new IllegalArgumentException("--architecture " + file + " is not a file: give an architecture.json, as a "
+          + "run directory holds");
     }
     ModelConfig given = JSON.readValue(file.toFile(), ModelConfig.class);
     List<String> wrong = new ArrayList<>();
