@@ -100,7 +100,9 @@ public final class ClipRelations {
     AffineTransform flip = AffineTransform.getScaleInstance(-1, 1);
     flip.translate(-image.getWidth(), 0);
     BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    rgb.getGraphics().drawImage(image, 0, 0, null);
+    java.awt.Graphics2D graphics = rgb.createGraphics();
+    graphics.drawImage(image, 0, 0, null);
+    graphics.dispose();
     return new AffineTransformOp(flip, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(rgb, null);
   }
 
