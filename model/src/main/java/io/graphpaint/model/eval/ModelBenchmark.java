@@ -39,10 +39,14 @@ import javax.imageio.ImageIO;
  * first {@code --grid} graphs of each split: the graph as text, its ground-truth render and the
  * first sample of each model at the first guidance scale (see {@link SampleGrid}).
  *
+ * <p>{@code --only clip} samples nothing: one row per model and split with the {@link
+ * ClipRelations} of the model's CLIP on the ground truth (does it tell a caption from its
+ * reversed-relations twin, an image from its mirror), for stage-0a CLIPs, in seconds.
+ *
  * <pre>
  * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
  *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5]
- *     [--grid 8] [--out DIR]
+ *     [--grid 8] [--only all|clip] [--out DIR]
  * </pre>
  */
 public final class ModelBenchmark {
@@ -59,9 +63,11 @@ public final class ModelBenchmark {
    * @param captionModels names of the model rows prompted with the graph's caption instead of its
    *     labels
    * @param grid graphs per split shown in {@code grid-<split>.png}, in [0, 64] (0 = no grid)
+   * @param clipOnly measure only the {@link ClipRelations} of each model's CLIP, sampling nothing
+   *     ({@code --only clip}); the sampling options are then unused and no grid is drawn
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
-      int steps, List<Double> guidance, Path out, Set<String> captionModels, int grid) {
+      int steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly) {
 
     public Options {
       if (dataset == null || models == null || models.isEmpty() || out == null) {
@@ -104,7 +110,7 @@ public final class ModelBenchmark {
 
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
         + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50]"
-        + " [--guidance 1.0,1.5] [--grid 8] [--out DIR]";
+        + " [--guidance 1.0,1.5] [--grid 8] [--only all|clip] [--out DIR]";
 
     public static Options parse(String... args) {
       Map<String, Path> models = new LinkedHashMap<>();
@@ -124,12 +130,17 @@ public final class ModelBenchmark {
             throw new IllegalArgumentException("--model " + model + " is given twice; row names must differ");
           }
           models.put(model, Path.of(args[i + 1].substring(eq + 1)));
-        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid")
+        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid", "only")
             .contains(name)) {
           values.put(name, args[i + 1]);
         } else {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
         }
+      }
+      String only = values.getOrDefault("only", "all");
+      if (!only.equals("all") && !only.equals("clip")) {
+        throw new IllegalArgumentException("--only takes all (sample and measure everything) or clip (only the CLIP's "
+            + "relation measures, no sampling), got '" + only + "'\n" + USAGE);
       }
       try {
         List<Double> guidance = new ArrayList<>();
@@ -146,7 +157,8 @@ public final class ModelBenchmark {
             guidance,
             Path.of(values.getOrDefault("out", "benchmark-out")),
             values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
-            Integer.parseInt(values.getOrDefault("grid", "8")));
+            Integer.parseInt(values.getOrDefault("grid", "8")),
+            only.equals("clip"));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -184,13 +196,16 @@ public final class ModelBenchmark {
     DirectoryBlobStore groundTruth = new DirectoryBlobStore(options.dataset());
     BenchmarkReport report = new BenchmarkReport("graphpaint shapes benchmark");
     report.note("dataset", options.dataset().getFileName().toString());
+    Files.createDirectories(options.out());
+    if (options.clipOnly()) {
+      return clipOnly(options, manifest, groundTruth, report);
+    }
     report.note("samples per graph", Integer.toString(options.samples()));
     report.note("ddim steps", Integer.toString(options.steps()));
     report.note("unet batch", "whole batches of up to " + BATCH + " images");
     List<String> prompts = new ArrayList<>();
     options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
     report.note("prompts", String.join(", ", prompts));
-    Files.createDirectories(options.out());
     try (NDManager root = NDManager.newBaseManager()) {
       List<Map.Entry<String, Path>> models = new ArrayList<>(options.models().entrySet());
       // one frozen CLIP for every row: the first model's
@@ -238,6 +253,51 @@ public final class ModelBenchmark {
       }
     }
     return report;
+  }
+
+  /** {@code --only clip}: a row per model and split with the {@link ClipRelations} of its CLIP on the ground truth. */
+  private static BenchmarkReport clipOnly(Options options, List<ManifestEntry> manifest, DirectoryBlobStore groundTruth,
+      BenchmarkReport report) throws IOException {
+    report.note("measured", "the CLIP of each model on the ground truth only (--only clip): nothing sampled");
+    Map<String, List<SceneGraph>> graphsBySplit = new LinkedHashMap<>();
+    Map<String, List<BufferedImage>> truthBySplit = new LinkedHashMap<>();
+    for (String split : options.splits()) {
+      List<ManifestEntry> entries = entriesOf(manifest, split, options.limit());
+      if (entries.size() < 2) {
+        throw new IllegalArgumentException("split '" + split + "' has " + entries.size() + " entries in "
+            + options.dataset() + "; the CLIP measures compare graphs, so they need at least 2");
+      }
+      graphsBySplit.put(split, entries.stream().map(ManifestEntry::graph).toList());
+      truthBySplit.put(split, decodeAll(entries, groundTruth));
+    }
+    try (NDManager root = NDManager.newBaseManager()) {
+      for (Map.Entry<String, Path> model : options.models().entrySet()) {
+        try (SceneGraphPipeline pipeline = SceneGraphPipeline.load(model.getValue(), root)) {
+          for (String split : options.splits()) {
+            Map<String, Double> metrics = ClipRelations.measure(pipeline.model().clip(), pipeline.model().tokenizer(),
+                graphsBySplit.get(split), truthBySplit.get(split), pipeline.model().manager());
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("model", model.getKey());
+            settings.put("split", split);
+            String row = model.getKey() + " " + split;
+            report.add(row, settings, metrics);
+            System.out.printf(Locale.ROOT, "%s: %s%n", row, metrics);
+          }
+        }
+      }
+    }
+    report.writeJson(options.out().resolve("report.json"));
+    Files.writeString(options.out().resolve("report.txt"), report.toTable());
+    return report;
+  }
+
+  private static List<BufferedImage> decodeAll(List<ManifestEntry> entries, DirectoryBlobStore groundTruth)
+      throws IOException {
+    List<BufferedImage> images = new ArrayList<>(entries.size());
+    for (ManifestEntry entry : entries) {
+      images.add(decode(groundTruth.get(entry.image()), entry.image()));
+    }
+    return images;
   }
 
   private static int limitOrAll(int limit) {
@@ -336,10 +396,7 @@ public final class ModelBenchmark {
     if (entries.size() < 2) {
       return Map.of();
     }
-    List<BufferedImage> truth = new ArrayList<>(entries.size());
-    for (ManifestEntry entry : entries) {
-      truth.add(decode(groundTruth.get(entry.image()), entry.image()));
-    }
+    List<BufferedImage> truth = decodeAll(entries, groundTruth);
     List<SceneGraph> graphs = entries.stream().map(ManifestEntry::graph).toList();
     Map<String, Double> out = new LinkedHashMap<>(
         ConditionReliance.measure(pipeline, graphs, truth, prompt, RELIANCE_SEED).asMap());

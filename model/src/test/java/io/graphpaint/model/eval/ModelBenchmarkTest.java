@@ -78,6 +78,10 @@ class ModelBenchmarkTest {
         .hasMessageContaining("--grid must be within [0, 64]");
     assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "a=n"))
         .hasMessageContaining("--model a is given twice");
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m").clipOnly()).isFalse();
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--only", "clip").clipOnly()).isTrue();
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--only", "fid"))
+        .hasMessageContaining("--only takes all (sample and measure everything) or clip").hasMessageContaining("got 'fid'");
   }
 
   @Test
@@ -92,10 +96,39 @@ class ModelBenchmarkTest {
             + " 'a red circle left of a blue square'");
   }
 
-  /** A tiny untrained model, sampled for 2 graphs by a labels row and a caption row: the report and grid say which is which. */
+  /** --only clip: a row per model and split with the CLIP's three measures, the same numbers as a full run's, no images. */
   @Test
-  void reportRecordsEachRowsPromptAndTheGridIsWritten(@TempDir Path dataset, @TempDir Path model, @TempDir Path out)
-      throws Exception {
+  void clipOnlyMeasuresTheClipWithoutSampling(@TempDir Path dataset, @TempDir Path model, @TempDir Path out,
+      @TempDir Path full) throws Exception {
+    tinyModel(dataset, model, 5);
+    BenchmarkReport report = ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
+        "--model", "a=" + model, "--model", "b=" + model, "--splits", "test,train", "--limit", "4", "--only", "clip",
+        "--out", out.toString()));
+
+    BenchmarkReport written = BenchmarkReport.fromJson(Files.readAllBytes(out.resolve("report.json")));
+    assertThat(written.rows()).extracting(BenchmarkReport.Row::name).containsExactly("a test", "a train", "b test", "b train");
+    for (BenchmarkReport.Row row : written.rows()) {
+      assertThat(row.metrics()).as(row.name()).containsOnlyKeys("clip_reversed_caption_preference",
+          "clip_text_shift_reversed", "clip_image_shift_mirrored");
+    }
+    assertThat(written.rows().get(2).metrics()).isEqualTo(written.rows().get(0).metrics());
+    assertThat(written.rows().get(1).metrics()).isNotEqualTo(written.rows().get(0).metrics());
+    assertThat(report.notes()).containsKey("measured").doesNotContainKey("samples per graph");
+    try (var files = Files.walk(out)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".png"))).isEmpty();
+    }
+    // a full run's rows carry the same CLIP numbers
+    BenchmarkReport sampled = ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
+        "--model", "a=" + model, "--splits", "test", "--limit", "4", "--samples", "1", "--steps", "1", "--guidance", "1",
+        "--grid", "0", "--out", full.toString()));
+    assertThat(sampled.rows().get(0).metrics()).containsAllEntriesOf(written.rows().get(0).metrics());
+    assertThatThrownBy(() -> ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
+        "--model", "a=" + model, "--splits", "test", "--limit", "1", "--only", "clip", "--out", out.toString())))
+        .hasMessageContaining("split 'test' has 1 entries").hasMessageContaining("need at least 2");
+  }
+
+  /** A tiny untrained TEXT_ONLY model saved to {@code model}, on a shapes dataset made in {@code dataset}. */
+  private static List<ManifestEntry> tinyModel(Path dataset, Path model, int seed) throws Exception {
     ShapesDatasets.make(ShapesConfig.defaults(8, 32, 4, 0, 2, 0), dataset);
     Vocabulary vocabulary = Vocabulary.load(dataset.resolve(ShapesDatasets.VOCAB_FILE));
     List<ManifestEntry> manifest = Manifest.read(dataset.resolve(Manifest.FILE_NAME));
@@ -107,11 +140,19 @@ class ModelBenchmarkTest {
     WordTokenizer words = WordTokenizer.of(texts, 24);
     ModelConfig config = ModelConfig.tiny(vocabulary, words.ids(), 32);
     config = config.withFusion(config.fusion().withMode(FusionMode.TEXT_ONLY));
-    Engine.getInstance().setRandomSeed(3);
+    Engine.getInstance().setRandomSeed(seed);
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel tiny = GraphPaintModel.create(config, vocabulary, words.json(), manager)) {
       ModelDirectory.save(tiny, model, null, Map.of());
     }
+    return manifest;
+  }
+
+  /** A tiny untrained model, sampled for 2 graphs by a labels row and a caption row: the report and grid say which is which. */
+  @Test
+  void reportRecordsEachRowsPromptAndTheGridIsWritten(@TempDir Path dataset, @TempDir Path model, @TempDir Path out)
+      throws Exception {
+    List<ManifestEntry> manifest = tinyModel(dataset, model, 3);
 
     BenchmarkReport report = ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
         "--model", "labels=" + model, "--model", "caption=" + model, "--caption", "caption", "--splits", "test",
