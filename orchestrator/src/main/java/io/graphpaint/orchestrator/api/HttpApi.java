@@ -58,6 +58,11 @@ public final class HttpApi implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   public static final String PROBLEM_JSON = "application/problem+json";
+  /**
+   * Response header of a status read served by a standby replica because the owner could not answer
+   * (value {@code standby}): the status may be behind by the changes the standby has not applied yet.
+   */
+  public static final String STALE_HEADER = "Graphpaint-Read";
   static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private static final Set<String> DATASET_FIELDS = Set.of("version", "manifestUri", "format",
@@ -173,7 +178,12 @@ public final class HttpApi implements AutoCloseable {
     app.get("/v1/generations", this::list);
     app.get("/v1/generations/{id}", ctx -> {
       String id = requireId(ctx.pathParam("id"), "id");
-      RequestStatus status = query(() -> deps.queries().status(id)).orElseThrow(() -> notFound(id));
+      StatusQueries.Read read = query(() -> deps.queries().statusOrStandby(id));
+      RequestStatus status = read.status().orElseThrow(() -> notFound(id));
+      if (read.stale()) {
+        // the owner could not answer (crashed, or its store is restoring): a standby copy, maybe behind
+        ctx.header(STALE_HEADER, "standby");
+      }
       ctx.json(StatusView.of(status, deps.imageLinks()));
     });
     app.get("/v1/generations/{id}/events", ctx -> {
@@ -188,7 +198,8 @@ public final class HttpApi implements AutoCloseable {
 
     app.get(StatusQueries.INTERNAL_STATUS + "{id}", ctx -> {
       String id = requireId(ctx.pathParam("id"), "id");
-      Optional<RequestStatus> status = query(() -> deps.queries().localStatus(id, -1));
+      boolean stale = Boolean.parseBoolean(ctx.queryParam(StatusQueries.STALE_PARAMETER));
+      Optional<RequestStatus> status = query(() -> deps.queries().localStatus(id, -1, stale));
       if (status.isEmpty()) {
         throw notFound(id);
       }

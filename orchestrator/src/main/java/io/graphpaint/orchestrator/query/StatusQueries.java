@@ -42,6 +42,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Interactive queries over the status stores of every orchestrator instance: a key is read where
  * it lives ({@link KafkaStreams#queryMetadataForKey}), here or on its owner over HTTP; lists are
  * gathered from every instance and merged.
+ *
+ * <p>With standby replicas ({@code graphpaint.streams.standby.replicas} >= 1), {@link
+ * #statusOrStandby} still answers while a key's owner cannot: after the owner crashed and before
+ * the group notices (up to the session timeout), or while its store restores. It then reads a
+ * standby copy, which may be behind the owner by the changelog records not yet applied, and says so.
  */
 public final class StatusQueries {
 
@@ -49,6 +54,17 @@ public final class StatusQueries {
   public static final String INTERNAL_STATUS = "/internal/status/";
   public static final String INTERNAL_RECENT = "/internal/recent";
   public static final String INTERNAL_MODEL_COUNTS = "/internal/model-counts";
+  /** Query parameter of {@link #INTERNAL_STATUS}: read standby and restoring copies too. */
+  public static final String STALE_PARAMETER = "stale";
+
+  /**
+   * A status read.
+   *
+   * @param status the request's status, empty when no instance has it
+   * @param stale whether it was read from a standby replica (or a store still restoring), which
+   *     may lag behind the owner's copy
+   */
+  public record Read(Optional<RequestStatus> status, boolean stale) {}
 
   private final KafkaStreams streams;
   private final HostInfo self;
@@ -70,8 +86,48 @@ public final class StatusQueries {
 
   /** The status of one request, from whichever instance owns it. */
   public Optional<RequestStatus> status(String requestId) {
+    return status(requestId, streams.queryMetadataForKey(
+        StatusTopology.STATUS_STORE, requestId, Serdes.String().serializer()));
+  }
+
+  /**
+   * The status of one request from its owner, or, when the owner cannot answer, from a standby
+   * replica ({@link Read#stale()}). A standby copy that does not have the request is not taken as
+   * an answer (it may not have caught up): the read then fails as {@link #status} does.
+   *
+   * @throws StoreUnavailableException when neither the owner nor any standby can answer
+   */
+  public Read statusOrStandby(String requestId) {
     KeyQueryMetadata owner = streams.queryMetadataForKey(
         StatusTopology.STATUS_STORE, requestId, Serdes.String().serializer());
+    StoreUnavailableException failure;
+    try {
+      return new Read(status(requestId, owner), false);
+    } catch (StoreUnavailableException e) {
+      failure = e;
+    }
+    Set<HostInfo> standbys = owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)
+        ? Set.of(self) // rebalancing: the owners are unknown, but a copy may be here
+        : owner.standbyHosts();
+    for (HostInfo standby : standbys) {
+      try {
+        Optional<RequestStatus> copy = self.equals(standby)
+            ? localStatus(requestId, -1, true)
+            : this.<RequestStatus>fetch(standby, INTERNAL_STATUS + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
+                + "?" + STALE_PARAMETER + "=true", RequestStatus.getClassSchema()).stream().findFirst();
+        if (copy.isPresent()) {
+          return new Read(copy, true);
+        }
+      } catch (StoreUnavailableException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    throw new StoreUnavailableException(failure.getMessage() + (standbys.isEmpty()
+        ? "; no standby replica to read instead (graphpaint.streams.standby.replicas is 0, or none is assigned yet)"
+        : "; no standby replica had it either (" + standbys.size() + " asked)"), failure);
+  }
+
+  private Optional<RequestStatus> status(String requestId, KeyQueryMetadata owner) {
     if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
       throw new StoreUnavailableException("no instance owns " + requestId + " right now (rebalancing)", null);
     }
@@ -84,12 +140,23 @@ public final class StatusQueries {
     return remote.stream().findFirst();
   }
 
-  /** Local read; {@code partition} narrows it to one store when known (-1: any local partition). */
+  /** Local read of an active store; {@code partition} narrows it to one store when known (-1: any local partition). */
   public Optional<RequestStatus> localStatus(String requestId, int partition) {
+    return localStatus(requestId, partition, false);
+  }
+
+  /**
+   * Local read; {@code partition} narrows it to one store when known (-1: any local partition);
+   * {@code stale} reads standby and restoring copies too.
+   */
+  public Optional<RequestStatus> localStatus(String requestId, int partition, boolean stale) {
     StoreQueryParameters<ReadOnlyKeyValueStore<String, RequestStatus>> params =
         StoreQueryParameters.fromNameAndType(StatusTopology.STATUS_STORE, QueryableStoreTypes.keyValueStore());
     if (partition >= 0) {
       params = params.withPartition(partition);
+    }
+    if (stale) {
+      params = params.enableStaleStores();
     }
     try {
       return Optional.ofNullable(streams.store(params).get(requestId));

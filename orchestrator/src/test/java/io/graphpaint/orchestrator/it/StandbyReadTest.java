@@ -1,0 +1,94 @@
+package io.graphpaint.orchestrator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.graphpaint.devstack.DevStack;
+import io.graphpaint.devstack.WithDevStack;
+import io.graphpaint.orchestrator.api.HttpApi;
+import io.graphpaint.orchestrator.config.OrchestratorConfig;
+import io.graphpaint.orchestrator.query.StatusQueries;
+import io.graphpaint.orchestrator.status.StatusTopology;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An instance crashes: until the group notices (the session timeout), its keys still belong to it,
+ * and with a standby replica the other instance answers for them from its copy, saying so.
+ */
+@WithDevStack(scope = WithDevStack.Scope.SUITE, parts = {DevStack.Part.KAFKA, DevStack.Part.SCHEMA_REGISTRY, DevStack.Part.S3})
+class StandbyReadTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String GRAPH =
+      "{\"objects\": [\"red circle\", \"blue square\"], \"relationships\": [[0, \"left of\", 1]]}";
+
+  @Test
+  void aCrashedOwnersRequestsAreReadFromTheStandbyAndMarkedSo(DevStack stack) throws Exception {
+    try (Cluster cluster = new Cluster(stack, 2, Map.of(
+        OrchestratorConfig.STREAMS_APPLICATION_ID, "orchestrator-standby-it",
+        OrchestratorConfig.STREAMS_STANDBY_REPLICAS, "1"))) {
+      List<String> ownedByFirst = new ArrayList<>();
+      List<String> ownedBySecond = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        String id = "standby-" + i;
+        HttpResponse<String> accepted = cluster.send(i % 2, "PUT", "/v1/generations/" + id, GRAPH, "application/json");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        KeyQueryMetadata owner = cluster.apps.get(1).streams()
+            .queryMetadataForKey(StatusTopology.STATUS_STORE, id, Serdes.String().serializer());
+        (owner.activeHost().port() == cluster.apps.get(0).port() ? ownedByFirst : ownedBySecond).add(id);
+        assertThat(owner.standbyHosts()).as("standby of " + id).hasSize(1).doesNotContain(owner.activeHost());
+      }
+      assertThat(ownedByFirst).isNotEmpty();
+      assertThat(ownedBySecond).isNotEmpty();
+      // the second instance's standby copies have caught up with the first's requests
+      for (String id : ownedByFirst) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          HttpResponse<String> copy = cluster.get(1, StatusQueries.INTERNAL_STATUS + id + "?stale=true");
+          assertThat(copy.statusCode()).as(id).isEqualTo(200);
+          assertThat(cluster.get(1, StatusQueries.INTERNAL_STATUS + id).statusCode())
+              .as("the active-only read of a key the other instance owns").isEqualTo(404);
+        });
+        HttpResponse<String> owned = cluster.get(1, "/v1/generations/" + id);
+        assertThat(owned.statusCode()).as(owned.body()).isEqualTo(200);
+        assertThat(owned.headers().firstValue(HttpApi.STALE_HEADER)).as("read from the owner").isEmpty();
+      }
+
+      String unknown = null;
+      for (int i = 0; unknown == null && i < 1000; i++) {
+        KeyQueryMetadata owner = cluster.apps.get(1).streams()
+            .queryMetadataForKey(StatusTopology.STATUS_STORE, "never-" + i, Serdes.String().serializer());
+        unknown = owner.activeHost().port() == cluster.apps.get(0).port() ? "never-" + i : null;
+      }
+      assertThat(unknown).as("an id of the first instance's partitions").isNotNull();
+
+      cluster.apps.get(0).close(); // gone without a word: the group keeps it as owner until the session times out
+
+      for (String id : ownedByFirst) {
+        HttpResponse<String> read = cluster.get(1, "/v1/generations/" + id);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(JSON.readTree(read.body()).path("requestId").asText()).isEqualTo(id);
+        assertThat(JSON.readTree(read.body()).path("state").asText()).isEqualTo("SUBMITTED");
+        assertThat(read.headers().firstValue(HttpApi.STALE_HEADER)).as(id).contains("standby");
+      }
+      for (String id : ownedBySecond) {
+        HttpResponse<String> read = cluster.get(1, "/v1/generations/" + id);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.headers().firstValue(HttpApi.STALE_HEADER)).as(id).isEmpty();
+      }
+      // a request nobody has, of the crashed owner's partitions: the standby cannot tell "unknown"
+      // from "not caught up yet", so it is no answer (503, retry) rather than a guess (404)
+      HttpResponse<String> none = cluster.get(1, "/v1/generations/" + unknown);
+      assertThat(none.statusCode()).as(none.body()).isEqualTo(503);
+      assertThat(none.body()).contains("is unreachable").contains("no standby replica had it either (1 asked)");
+      assertThat(none.headers().firstValue("Retry-After")).contains("1");
+    }
+  }
+}
