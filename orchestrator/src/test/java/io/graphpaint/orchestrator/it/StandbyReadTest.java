@@ -51,7 +51,7 @@ class StandbyReadTest {
       // the second instance's standby copies have caught up with the first's requests
       for (String id : ownedByFirst) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          HttpResponse<String> copy = cluster.get(1, StatusQueries.INTERNAL_STATUS + id + "?stale=true");
+          HttpResponse<String> copy = cluster.get(1, StatusQueries.INTERNAL_STATUS + id + "?" + StatusQueries.STALE_PARAMETER + "=true");
           assertThat(copy.statusCode()).as(id).isEqualTo(200);
           assertThat(cluster.get(1, StatusQueries.INTERNAL_STATUS + id).statusCode())
               .as("the active-only read of a key the other instance owns").isEqualTo(404);
