@@ -90,6 +90,12 @@ final class TrainCommand implements Callable<Integer> {
           + "records it (default: off).")
   boolean relationNegatives;
 
+  @Option(names = "--label-dropout", paramLabel = "P",
+      description = "Stage 2: the share of samples, in [0, 1), whose label-text tokens are masked out so the UNet "
+          + "denoises them from the graph tokens alone and has to read them; sampling always gives both; recorded "
+          + "in a new run or --base variant (default: the recipe's, 0).")
+  Double labelDropout;
+
   @Option(names = "--text-length", defaultValue = "48", description = "Token length of prompts, 4-77 (default: ${DEFAULT-VALUE}).")
   int textLength;
 
@@ -148,6 +154,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (architecture != null) {
       args.addAll(List.of("--architecture", architecture.toString()));
+    }
+    if (labelDropout != null) {
+      args.addAll(List.of("--label-dropout", labelDropout.toString()));
     }
     TrainRecipe.Options options;
     try {

@@ -152,6 +152,11 @@ class CommandLineTest {
     assertThat(badExtend.exitCode()).isEqualTo(2);
     assertThat(badExtend.errLines()).containsExactly("graphpaint train: --extend takes STAGE=STEPS[,STAGE=STEPS...], "
         + "e.g. 0b=4000,2=2000; got '0b'");
+    Run badLabelDropout = run("train", "--dataset", dataset.toString(), "--run", temp.resolve("r").toString(),
+        "--label-dropout", "1.5");
+    assertThat(badLabelDropout.exitCode()).isEqualTo(2);
+    assertThat(badLabelDropout.errLines()).containsExactly("graphpaint train: --label-dropout must be within [0, 1) "
+        + "(the share of stage-2 samples conditioned on graph tokens alone; 0 = off), got 1.5");
   }
 
   @Test

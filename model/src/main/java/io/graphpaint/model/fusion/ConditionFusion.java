@@ -104,6 +104,33 @@ public final class ConditionFusion extends AbstractBlock {
     return replaceWithNull(store, fused, drop);
   }
 
+  /**
+   * Label dropout: each sample's text tokens (B, L, Dt) with mask (B, L) are masked out (tokens
+   * zeroed, mask 0) with probability {@code probability}, drawn from the engine's generator. Fused
+   * afterwards, such a sample is conditioned on its graph tokens alone, so the UNet has to read
+   * them; only for modes with graph tokens, since a condition must keep a token to attend to.
+   */
+  public FusedCondition dropText(FusedCondition text, double probability) {
+    if (!(probability >= 0 && probability < 1)) {
+      throw new IllegalArgumentException("label dropout must be within [0, 1), got " + probability);
+    }
+    if (probability == 0) {
+      return text;
+    }
+    if (!config.mode().usesGraph()) {
+      throw new IllegalArgumentException("label dropout leaves a sample only its graph tokens, and "
+          + config.mode() + " fusion has none: use APPEND, INTERLEAVE or APPEND_LOCAL, or label dropout 0");
+    }
+    int batch = text.batchSize();
+    NDArray keep =
+        text.tokens()
+            .getManager()
+            .randomUniform(0f, 1f, new Shape(batch))
+            .gte((float) probability)
+            .toType(DataType.FLOAT32, false); // (B) 0 = text masked out
+    return new FusedCondition(text.tokens().mul(keep.reshape(batch, 1, 1)), text.mask().mul(keep.reshape(batch, 1)));
+  }
+
   /** The fused condition, never dropped (sampling, evaluation). */
   public FusedCondition fuseWithoutDropout(ParameterStore store, ConditionInput input) {
     checkInput(input);

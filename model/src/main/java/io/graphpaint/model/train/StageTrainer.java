@@ -49,7 +49,8 @@ import java.util.Map;
  *       discriminator's gradients from that second pass are zeroed, so nothing leaks into its next
  *       update.
  *   <li>2: {@code lambda * L_recon + (1 - lambda) * L_align} with S_cond = fuse(CLIP text states
- *       of the label prompt, graph tokens); trains UNet, graph encoder and fusion.
+ *       of the label prompt, graph tokens); trains UNet, graph encoder and fusion. With label
+ *       dropout, a share of the samples is fused without its label-text tokens (graph tokens only).
  * </ul>
  *
  * The graph encoder's {@code logit_scale} (a contrastive temperature the forward pass never uses)
@@ -101,6 +102,11 @@ public final class StageTrainer implements AutoCloseable {
           model.parameters().trainable(List.of(GraphPaintModel.UNET, GraphPaintModel.GRAPH_ENCODER, GraphPaintModel.FUSION)));
     }
     selected.remove(UNUSED_GRAPH_TEMPERATURE);
+    if (kind == StageKind.FINE_TUNING && config.labelDropout() > 0 && !model.config().fusion().mode().usesGraph()) {
+      throw new IllegalArgumentException("labelDropout " + config.labelDropout() + " leaves a sample only its graph "
+          + "tokens, and " + model.config().fusion().mode() + " fusion has none: use APPEND, INTERLEAVE or "
+          + "APPEND_LOCAL, or labelDropout 0");
+    }
     if (kind == StageKind.CLIP_PRETRAINING && config.relationNegatives()) {
       // every caption must have a reversed counterpart: fail now, not at the first batch that lacks one
       data.reversedCaptions(java.util.stream.IntStream.range(0, data.size()).toArray());
@@ -262,7 +268,7 @@ public final class StageTrainer implements AutoCloseable {
 
   private Map<String, Float> fineTuningStep(int[] indices, NDManager manager) {
     NDArray real = clipImageEmbeddings(indices, manager);
-    FusedCondition prompt = textStates(data.labelPrompts(indices), manager);
+    FusedCondition prompt = model.fusion().dropText(textStates(data.labelPrompts(indices), manager), config.labelDropout());
     NDArray x0 = data.imagesSigned(indices, manager);
     NDArray noise = manager.randomNormal(x0.getShape());
     int[] timesteps = timesteps(indices.length, manager);

@@ -101,11 +101,15 @@ public final class TrainRecipe {
    * @param architecture an architecture.json (as a run directory holds) for a new run instead of
    *     the default or tiny sizes: other widths, depths, patch sizes or UNet channels on the same
    *     data (its vocabulary, tokenizer and image size must be the data's); null for none
+   * @param labelDropout stage 2's label dropout (see {@link TrainingConfig#labelDropout()}),
+   *     recorded in a new run's training.json (a variant on a base run included); null keeps the
+   *     recipe's (0 by default); a run that has begun cannot change it
    */
   public record Options(
       Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
       FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads, Path base, Double lambda,
-      Path recipe, Map<StageKind, Integer> extend, Double guidance, Boolean relationNegatives, Path architecture) {
+      Path recipe, Map<StageKind, Integer> extend, Double guidance, Boolean relationNegatives, Path architecture,
+      Double labelDropout) {
 
     public Options {
       extend = extend == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(extend));
@@ -136,6 +140,10 @@ public final class TrainRecipe {
       if (guidance != null) {
         SamplingDefaults.requireGuidanceScale("--guidance", guidance);
       }
+      if (labelDropout != null && !(labelDropout >= 0 && labelDropout < 1)) {
+        throw new IllegalArgumentException("--label-dropout must be within [0, 1) (the share of stage-2 samples "
+            + "conditioned on graph tokens alone; 0 = off), got " + labelDropout);
+      }
       if (base != null && base.toAbsolutePath().normalize().equals(run.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--base must be another run directory than --run, got " + base);
       }
@@ -153,7 +161,7 @@ public final class TrainRecipe {
     public Options(Path dataset, Path run, double stepsScale, long seed, int limit, int checkpointEvery,
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
-          null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null);
     }
 
     /** {@code 0b=4000,2=2000}: stage (id or short id) to its new step count. */
@@ -186,7 +194,8 @@ public final class TrainRecipe {
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
             + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
             + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]"
-            + " [--extend 0b=4000,2=2000] [--guidance 1.5] [--relation-negatives true|false] [--architecture architecture.json]";
+            + " [--extend 0b=4000,2=2000] [--guidance 1.5] [--relation-negatives true|false] [--architecture architecture.json]"
+            + " [--label-dropout 0.5]";
 
     private static boolean parseSize(String size) {
       return switch (size) {
@@ -213,7 +222,7 @@ public final class TrainRecipe {
         }
         values.put(args[i].substring(2), args[i + 1]);
       }
-      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance", "relation-negatives", "architecture");
+      List<String> known = List.of("dataset", "run", "steps-scale", "seed", "limit", "checkpoint-every", "fusion", "text-length", "log-every", "size", "threads", "base", "lambda", "recipe", "extend", "guidance", "relation-negatives", "architecture", "label-dropout");
       for (String name : values.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
@@ -237,7 +246,8 @@ public final class TrainRecipe {
           values.containsKey("extend") ? parseExtend(values.get("extend")) : null,
           number(values, "guidance", null),
           values.containsKey("relation-negatives") ? flag(values.get("relation-negatives")) : null,
-          values.containsKey("architecture") ? Path.of(values.get("architecture")) : null);
+          values.containsKey("architecture") ? Path.of(values.get("architecture")) : null,
+          number(values, "label-dropout", null));
     }
 
     private static boolean flag(String value) {
@@ -299,7 +309,7 @@ public final class TrainRecipe {
       Map.Entry<ModelConfig, byte[]> architecture = architecture(vocabulary, data);
       ModelConfig modelConfig = architecture.getKey();
       byte[] tokenizer = architecture.getValue();
-      TrainingConfig trainingConfig = extend(trainingConfig());
+      TrainingConfig trainingConfig = extend(trainingConfig(modelConfig.fusion().mode()));
       Engine.getInstance().setRandomSeed((int) options.seed());
       Map<String, Object> metrics = new LinkedHashMap<>();
       try (NDManager manager = NDManager.newBaseManager();
@@ -669,7 +679,7 @@ public final class TrainRecipe {
         : config.withSampling(config.sampling().withGuidanceScale(options.guidance()));
   }
 
-  private TrainingConfig trainingConfig() throws IOException {
+  private TrainingConfig trainingConfig(FusionMode fusionMode) throws IOException {
     Path file = options.run().resolve(TRAINING);
     if (Files.isRegularFile(file)) {
       TrainingConfig recorded = JSON.readValue(file.toFile(), TrainingConfig.class);
@@ -677,6 +687,11 @@ public final class TrainRecipe {
         throw new IllegalArgumentException("--relation-negatives " + options.relationNegatives() + ": this run was "
             + "started with relationNegatives " + recorded.relationNegatives() + " (" + file + "), and stage 0a, "
             + "trained or under way, keeps it; start a new run to change it");
+      }
+      if (options.labelDropout() != null && options.labelDropout() != recorded.labelDropout()) {
+        throw new IllegalArgumentException("--label-dropout " + options.labelDropout() + ": this run was started "
+            + "with labelDropout " + recorded.labelDropout() + " (" + file + "), which it keeps; start a new run "
+            + "(a --base variant for stage 2) to change it");
       }
       return recorded;
     }
@@ -700,6 +715,15 @@ public final class TrainRecipe {
     }
     if (options.relationNegatives() != null) {
       config = config.withRelationNegatives(options.relationNegatives());
+    }
+    if (options.labelDropout() != null) {
+      config = config.withLabelDropout(options.labelDropout());
+    }
+    if (config.labelDropout() > 0 && !fusionMode.usesGraph()) {
+      // refused before the run records anything, not when stage 2 begins
+      throw new IllegalArgumentException("label dropout " + config.labelDropout() + " leaves a stage-2 sample only "
+          + "its graph tokens, and this run's " + fusionMode + " fusion has none: use APPEND, INTERLEAVE or "
+          + "APPEND_LOCAL, or --label-dropout 0");
     }
     ObjectNode tree = JSON.valueToTree(config);
     Files.write(file, JSON.writeValueAsBytes(tree));

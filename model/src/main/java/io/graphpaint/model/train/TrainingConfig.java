@@ -19,6 +19,10 @@ import io.graphpaint.model.losses.FineTuningLoss;
  *     graph with each relationship reversed (NegCLIP-style hard negatives: the same words, other
  *     relations), so CLIP, and the stage-1 alignment target with it, has to encode which object
  *     stands where; absent in older recipes, which read as false
+ * @param labelDropout stage 2 only: probability, per sample, of masking out the label-text tokens of
+ *     the condition, so the UNet denoises that sample from the graph tokens alone (the object
+ *     labels are in those too) and cannot learn to leave them unread; sampling always gives both;
+ *     in [0, 1), needs a fusion mode with graph tokens; absent in older recipes, which read as 0
  */
 public record TrainingConfig(
     long seed,
@@ -30,7 +34,8 @@ public record TrainingConfig(
     double adversarialWeight,
     OptimizerConfig discriminatorOptimizer,
     double lambda,
-    boolean relationNegatives) {
+    boolean relationNegatives,
+    double labelDropout) {
 
   public TrainingConfig {
     if (clipPretraining == null || textToImage == null || alignment == null || fineTuning == null) {
@@ -44,6 +49,9 @@ public record TrainingConfig(
     }
     if (!(lambda >= 0 && lambda <= 1)) {
       throw new IllegalArgumentException("lambda must be within [0, 1], got " + lambda);
+    }
+    if (!(labelDropout >= 0 && labelDropout < 1)) {
+      throw new IllegalArgumentException("labelDropout must be within [0, 1) (0 = off), got " + labelDropout);
     }
   }
 
@@ -63,7 +71,8 @@ public record TrainingConfig(
         0.1,
         OptimizerConfig.adam(2e-4).withWarmupSteps(0),
         FineTuningLoss.PAPER_LAMBDA,
-        false);
+        false,
+        0);
   }
 
   public StageConfig stage(StageKind kind) {
@@ -78,13 +87,19 @@ public record TrainingConfig(
   /** The same recipe with stage 2's weight of L_recon against L_align set to {@code lambda}. */
   public TrainingConfig withLambda(double lambda) {
     return new TrainingConfig(seed, clipPretraining, textToImage, alignment, fineTuning, alignmentLoss,
-        adversarialWeight, discriminatorOptimizer, lambda, relationNegatives);
+        adversarialWeight, discriminatorOptimizer, lambda, relationNegatives, labelDropout);
   }
 
   /** The same recipe with stage 0a's relation hard negatives on or off. */
   public TrainingConfig withRelationNegatives(boolean on) {
     return new TrainingConfig(seed, clipPretraining, textToImage, alignment, fineTuning, alignmentLoss,
-        adversarialWeight, discriminatorOptimizer, lambda, on);
+        adversarialWeight, discriminatorOptimizer, lambda, on, labelDropout);
+  }
+
+  /** The same recipe with stage 2's label dropout set to {@code probability}. */
+  public TrainingConfig withLabelDropout(double probability) {
+    return new TrainingConfig(seed, clipPretraining, textToImage, alignment, fineTuning, alignmentLoss,
+        adversarialWeight, discriminatorOptimizer, lambda, relationNegatives, probability);
   }
 
   public TrainingConfig withStage(StageKind kind, StageConfig stage) {
@@ -94,7 +109,7 @@ public record TrainingConfig(
         kind == StageKind.TEXT_TO_IMAGE ? stage : textToImage,
         kind == StageKind.ALIGNMENT ? stage : alignment,
         kind == StageKind.FINE_TUNING ? stage : fineTuning,
-        alignmentLoss, adversarialWeight, discriminatorOptimizer, lambda, relationNegatives);
+        alignmentLoss, adversarialWeight, discriminatorOptimizer, lambda, relationNegatives, labelDropout);
   }
 
   /** Every stage's step count times {@code factor} (at least 1 step each). */

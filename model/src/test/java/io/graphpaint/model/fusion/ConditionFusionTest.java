@@ -219,4 +219,46 @@ class ConditionFusionTest {
     assertThat(parameter(fusion, "nullToken").getGradient().abs().sum().getFloat()).isGreaterThan(0f);
     assertThat(input.graphGlobal().getShape()).isEqualTo(new Shape(B, DG));
   }
+
+  /**
+   * Label dropout masks out whole samples' text (tokens 0, mask 0) at the given rate and leaves the
+   * others as they were; fused, a masked sample keeps its graph tokens. A rate of 0 draws nothing, a
+   * mode without graph tokens is refused.
+   */
+  @Test
+  void labelDropoutMasksOutWholeSamplesTextAtItsRate() {
+    ConditionFusion fusion = fusion(FusionMode.APPEND, 2, 0);
+    int batch = 400;
+    NDArray tokens = manager.randomNormal(new Shape(batch, L, DT));
+    NDArray mask = manager.ones(new Shape(batch, L));
+    FusedCondition text = new FusedCondition(tokens, mask);
+    assertThat(fusion.dropText(text, 0)).isSameAs(text);
+
+    FusedCondition dropped = fusion.dropText(text, 0.3);
+    float[] keptMask = dropped.mask().sum(new int[] {1}).toFloatArray();
+    int masked = 0;
+    for (int b = 0; b < batch; b++) {
+      NDArray row = dropped.tokens().get(b);
+      if (keptMask[b] == 0) {
+        masked++;
+        assertThat(row.abs().sum().getFloat()).as("tokens of masked sample %d", b).isZero();
+      } else {
+        assertThat(keptMask[b]).isEqualTo(L);
+        assertThat(row.toFloatArray()).containsExactly(tokens.get(b).toFloatArray());
+      }
+    }
+    // 120 expected; 4 standard deviations is about 37
+    assertThat(masked).isBetween(83, 157);
+
+    NDArray global = manager.randomNormal(new Shape(batch, DG));
+    FusedCondition fused = fusion.fuseWithoutDropout(store, ConditionInput.of(dropped.tokens(), dropped.mask(), global));
+    float[] fusedMask = fused.mask().sum(new int[] {1}).toFloatArray();
+    for (int b = 0; b < batch; b++) {
+      assertThat(fusedMask[b]).isEqualTo(keptMask[b] + 2);
+    }
+
+    ConditionFusion textOnly = fusion(FusionMode.TEXT_ONLY, 1, 0);
+    assertThatThrownBy(() -> textOnly.dropText(text, 0.5)).hasMessageContaining("TEXT_ONLY fusion has none");
+    assertThatThrownBy(() -> fusion.dropText(text, 1)).hasMessageContaining("label dropout must be within [0, 1)");
+  }
 }

@@ -26,7 +26,7 @@ class ResumeTest {
     StageConfig stage = new StageConfig(2 * N, 4, adam, 0.9, N);
     TrainingConfig defaults = TrainingConfig.defaults(17);
     return new TrainingConfig(17, stage, stage, stage, stage, defaults.alignmentLoss(), 0.1,
-        OptimizerConfig.adam(1e-3).withWarmupSteps(0), defaults.lambda(), false);
+        OptimizerConfig.adam(1e-3).withWarmupSteps(0), defaults.lambda(), false, 0);
   }
 
   private static List<Map<String, Float>> train(StageKind kind, Path directory, long stopAt, long initSeed) {

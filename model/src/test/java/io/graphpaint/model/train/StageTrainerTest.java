@@ -24,7 +24,7 @@ class StageTrainerTest {
     TrainingConfig defaults = TrainingConfig.defaults(11);
     StageConfig stage = new StageConfig(10, batch, adam, 0.9, 1000);
     return new TrainingConfig(11, stage, stage, stage, stage, defaults.alignmentLoss(), 0.1,
-        OptimizerConfig.adam(learningRate).withWarmupSteps(0), defaults.lambda(), false);
+        OptimizerConfig.adam(learningRate).withWarmupSteps(0), defaults.lambda(), false, 0);
   }
 
   /** Every trainable parameter gets a non-zero gradient in one step (no dead parameters). */
@@ -150,6 +150,41 @@ class StageTrainerTest {
           .hasMessageContaining("without relationNegatives");
       // without relation negatives the same data trains as before
       new StageTrainer(StageKind.CLIP_PRETRAINING, model, data, config(3, 1e-3), manager).close();
+    }
+  }
+
+  /**
+   * Stage 2 with label dropout conditions the step on fewer text tokens (its loss from the same
+   * weights, data and seed differs from the step without it), still trains every stage-2 parameter,
+   * and is refused for a fusion mode without graph tokens.
+   */
+  @org.junit.jupiter.api.Test
+  void labelDropoutReachesTheFineTuningStep() {
+    // frequent condition dropout so that the null token takes part too
+    ModelConfig local = WORLD.config.withFusion(
+        WORLD.config.fusion().withMode(FusionMode.APPEND_LOCAL).withConditionDropout(0.5));
+    Map<Double, Float> recon = new LinkedHashMap<>();
+    for (double p : new double[] {0, 0.9}) {
+      Engine.getInstance().setRandomSeed(3);
+      try (NDManager manager = NDManager.newBaseManager();
+          GraphPaintModel model = WORLD.model(manager, local);
+          StageTrainer trainer = new StageTrainer(StageKind.FINE_TUNING, model, WORLD.data,
+              config(6, 1e-3).withLabelDropout(p), manager)) {
+        trainer.optimizers().values().forEach(optimizer -> optimizer.trackZeroGradients(true));
+        Engine.getInstance().setRandomSeed(TrainingLoop.stepSeed(11, 0));
+        try (NDManager stepManager = manager.newSubManager()) {
+          recon.put(p, trainer.step(0, stepManager).get("recon"));
+        }
+        assertThat(trainer.optimizers().get("model").lastZeroGradients()).as("without gradient at p = %s", p).isEmpty();
+      }
+    }
+    assertThat(recon.get(0.9)).isNotEqualTo(recon.get(0.0));
+
+    ModelConfig textOnly = WORLD.config.withFusion(WORLD.config.fusion().withMode(FusionMode.TEXT_ONLY));
+    try (NDManager manager = NDManager.newBaseManager(); GraphPaintModel model = WORLD.model(manager, textOnly)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StageTrainer(StageKind.FINE_TUNING, model, WORLD.data,
+              config(6, 1e-3).withLabelDropout(0.5), manager))
+          .hasMessageContaining("TEXT_ONLY fusion has none");
     }
   }
 }

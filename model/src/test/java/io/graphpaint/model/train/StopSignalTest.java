@@ -28,7 +28,7 @@ class StopSignalTest {
     StageConfig stage = new StageConfig(6, 4, adam, 0.9, 3);
     TrainingConfig defaults = TrainingConfig.defaults(17);
     return new TrainingConfig(17, stage, stage, stage, stage, defaults.alignmentLoss(), 0.1,
-        OptimizerConfig.adam(1e-3).withWarmupSteps(0), defaults.lambda(), false);
+        OptimizerConfig.adam(1e-3).withWarmupSteps(0), defaults.lambda(), false, 0);
   }
 
   private record Run(List<Map<String, Float>> losses, long lastStep) {}

@@ -321,6 +321,11 @@ class TrainRecipeTest {
             "--relation-negatives", "true"))
         .hasMessageContaining("--relation-negatives changes stage 0a, which a run with --base takes from its base run");
     assertThat(TrainRecipe.Options.parse("--dataset", "d", "--run", "r").relationNegatives()).isNull();
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--label-dropout", "1"))
+        .hasMessageContaining("--label-dropout must be within [0, 1)");
+    assertThatThrownBy(() -> TrainRecipe.Options.parse("--dataset", "d", "--run", "r", "--label-dropout", "half"))
+        .hasMessageContaining("--label-dropout must be a number, got 'half'");
+    assertThat(TrainRecipe.Options.parse("--dataset", "d", "--run", "r").labelDropout()).isNull();
   }
 
   /**
@@ -383,5 +388,38 @@ class TrainRecipeTest {
         .hasMessageContaining("this run was started with relationNegatives true");
     // the same setting again, or none, continues the run
     new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--relation-negatives", "true")), List.of()).run();
+  }
+
+  /**
+   * --label-dropout is recorded in a new run's training.json and kept: another value on a later
+   * start is refused, and so is a fusion mode without graph tokens, before the run records a recipe.
+   * A recipe written before the setting existed reads as 0.
+   */
+  @Test
+  void labelDropoutIsRecordedAndKept(@TempDir Path dataset, @TempDir Path run, @TempDir Path textOnly,
+      @TempDir Path files) throws Exception {
+    Path file = oneStepRecipe(dataset, files, 4);
+    String[] common = {"--dataset", dataset.toString(), "--run", run.toString(), "--recipe", file.toString(),
+        "--size", "tiny", "--text-length", "32", "--fusion", "APPEND_LOCAL"};
+    Path model = new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--label-dropout", "0.5")), List.of()).run();
+    assertThat(TrainRecipe.JSON.readTree(run.resolve("training.json").toFile()).get("labelDropout").asDouble())
+        .isEqualTo(0.5);
+    assertThat(TrainRecipe.JSON.readTree(model.resolve("metrics.json").toFile()).at("/2-fine-tuning/finalLosses")
+        .has("recon")).isTrue();
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--label-dropout", "0.2")),
+            List.of()).run())
+        .hasMessageContaining("this run was started with labelDropout 0.5");
+    new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--label-dropout", "0.5")), List.of()).run();
+
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run",
+            textOnly.toString(), "--recipe", file.toString(), "--size", "tiny", "--text-length", "32", "--fusion",
+            "TEXT_ONLY", "--label-dropout", "0.5"), List.of()).run())
+        .hasMessageContaining("TEXT_ONLY fusion has none");
+    assertThat(textOnly.resolve("training.json")).doesNotExist();
+
+    com.fasterxml.jackson.databind.node.ObjectNode older =
+        (com.fasterxml.jackson.databind.node.ObjectNode) TrainRecipe.JSON.readTree(run.resolve("training.json").toFile());
+    older.remove("labelDropout");
+    assertThat(TrainRecipe.JSON.treeToValue(older, TrainingConfig.class).labelDropout()).isZero();
   }
 }
