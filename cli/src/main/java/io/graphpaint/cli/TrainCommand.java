@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--lambda", paramLabel = "X",
       description = "Stage-2 weight of the reconstruction loss against the alignment loss, in [0, 1]; 1 trains without "
-          + "the alignment loss (default: the recipe's, 0.7).")
+          + "the alignment loss; recorded in a new run or --base variant, which keeps it (default: the recipe's, 0.7).")
   Double lambda;
 
   @Option(names = "--recipe", paramLabel = "FILE",

@@ -83,7 +83,7 @@ public final class TrainRecipe {
    *     and {@code lambda} override them); stage 2 is always trained in this run: the way to train
    *     variants of stage 2 on the same earlier stages; null for none
    * @param lambda stage-2 weight of L_recon against L_align (1 = no alignment loss); null keeps
-   *     the recipe's
+   *     the recipe's; recorded in a new run's training.json, and a run that has begun cannot change it
    * @param recipe a training.json to start a new run with (steps, batch sizes, optimisers, EMA per
    *     stage) instead of the defaults scaled by {@code stepsScale}; null for none
    * @param extend new step counts for stages of an existing run: a finished stage is
@@ -687,6 +687,11 @@ public final class TrainRecipe {
         throw new IllegalArgumentException("--relation-negatives " + options.relationNegatives() + ": this run was "
             + "started with relationNegatives " + recorded.relationNegatives() + " (" + file + "), and stage 0a, "
             + "trained or under way, keeps it; start a new run to change it");
+      }
+      if (options.lambda() != null && options.lambda() != recorded.lambda()) {
+        throw new IllegalArgumentException("--lambda " + options.lambda() + ": this run was started with lambda "
+            + recorded.lambda() + " (" + file + "), which it keeps; start a new run (a --base variant for stage 2) "
+            + "to change it");
       }
       if (options.labelDropout() != null && options.labelDropout() != recorded.labelDropout()) {
         throw new IllegalArgumentException("--label-dropout " + options.labelDropout() + ": this run was started "

@@ -391,12 +391,13 @@ class TrainRecipeTest {
   }
 
   /**
-   * --label-dropout is recorded in a new run's training.json and kept: another value on a later
-   * start is refused, and so is a fusion mode without graph tokens, before the run records a recipe.
+   * --label-dropout (and --lambda) are recorded in a new run's training.json and kept: another value
+   * on a later start is refused, not silently ignored; label dropout with a fusion mode without graph
+   * tokens is refused before the run records a recipe.
    * A recipe written before the setting existed reads as 0.
    */
   @Test
-  void labelDropoutIsRecordedAndKept(@TempDir Path dataset, @TempDir Path run, @TempDir Path textOnly,
+  void labelDropoutAndLambdaAreRecordedAndKept(@TempDir Path dataset, @TempDir Path run, @TempDir Path textOnly,
       @TempDir Path files) throws Exception {
     Path file = oneStepRecipe(dataset, files, 4);
     String[] common = {"--dataset", dataset.toString(), "--run", run.toString(), "--recipe", file.toString(),
@@ -409,6 +410,9 @@ class TrainRecipeTest {
     assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--label-dropout", "0.2")),
             List.of()).run())
         .hasMessageContaining("this run was started with labelDropout 0.5");
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--lambda", "0.2")), List.of())
+            .run())
+        .hasMessageContaining("--lambda 0.2: this run was started with lambda 0.7");
     new TrainRecipe(TrainRecipe.Options.parse(concat(common, "--label-dropout", "0.5")), List.of()).run();
 
     assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run",
