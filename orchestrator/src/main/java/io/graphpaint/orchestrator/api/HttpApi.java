@@ -208,8 +208,10 @@ public final class HttpApi implements AutoCloseable {
     });
     app.get(StatusQueries.INTERNAL_RECENT, ctx -> {
       int limit = limit(ctx);
+      Set<Integer> partitions = partitions(ctx.queryParam(StatusQueries.PARTITIONS_PARAMETER));
+      boolean stale = Boolean.parseBoolean(ctx.queryParam(StatusQueries.STALE_PARAMETER));
       ctx.contentType(AvroBinary.CONTENT_TYPE).result(AvroBinary.encodeList(
-          query(() -> deps.queries().localRecent(limit)), RequestStatus.getClassSchema()));
+          query(() -> deps.queries().localRecent(limit, partitions, stale)), RequestStatus.getClassSchema()));
     });
     app.get(StatusQueries.INTERNAL_MODEL_COUNTS, ctx -> ctx.contentType(AvroBinary.CONTENT_TYPE)
         .result(AvroBinary.encodeList(query(() -> deps.queries().localModelCounts()),
@@ -300,10 +302,38 @@ public final class HttpApi implements AutoCloseable {
   private void list(Context ctx) {
     int limit = limit(ctx);
     List<Map<String, Object>> items = new ArrayList<>();
-    for (RequestStatus status : query(() -> deps.queries().recent(limit))) {
+    StatusQueries.ListRead read = query(() -> deps.queries().recentOrStandby(limit));
+    for (RequestStatus status : read.statuses()) {
       items.add(StatusView.of(status, deps.imageLinks()));
     }
+    if (read.stale()) {
+      // an instance could not answer: its partitions came from standby copies, maybe behind
+      ctx.header(STALE_HEADER, "standby");
+    }
     ctx.json(Map.of("items", items, "limit", limit));
+  }
+
+  /** {@code 0,3,5} as partition numbers; null (absent) for the active partitions. */
+  private static Set<Integer> partitions(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    Set<Integer> out = new java.util.TreeSet<>();
+    for (String part : raw.split(",", -1)) {
+      try {
+        int partition = Integer.parseInt(part.trim());
+        if (partition >= 0) {
+          out.add(partition);
+          continue;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+      throw new ApiProblem(ApiProblem.Kind.INVALID_PARAMETER, "partitions is malformed",
+          List.of(new FieldError(StatusQueries.PARTITIONS_PARAMETER,
+              "must be comma-separated partition numbers >= 0, e.g. 0,3; got '" + raw + "'")));
+    }
+    return out;
   }
 
   private int limit(Context ctx) {

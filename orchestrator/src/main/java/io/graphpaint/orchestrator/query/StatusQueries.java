@@ -47,6 +47,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * #statusOrStandby} still answers while a key's owner cannot: after the owner crashed and before
  * the group notices (up to the session timeout), or while its store restores. It then reads a
  * standby copy, which may be behind the owner by the changelog records not yet applied, and says so.
+ * {@link #recentOrStandby} does the same for the list: the partitions of an instance that cannot
+ * answer are read from their standby copies.
  */
 public final class StatusQueries {
 
@@ -54,8 +56,10 @@ public final class StatusQueries {
   public static final String INTERNAL_STATUS = "/internal/status/";
   public static final String INTERNAL_RECENT = "/internal/recent";
   public static final String INTERNAL_MODEL_COUNTS = "/internal/model-counts";
-  /** Query parameter of {@link #INTERNAL_STATUS}: read standby and restoring copies too. */
+  /** Query parameter of {@link #INTERNAL_STATUS} and {@link #INTERNAL_RECENT}: read standby and restoring copies too. */
   public static final String STALE_PARAMETER = "stale";
+  /** Query parameter of {@link #INTERNAL_RECENT}: the partitions to read (comma-separated), instead of the active ones. */
+  public static final String PARTITIONS_PARAMETER = "partitions";
 
   /**
    * A status read.
@@ -65,6 +69,14 @@ public final class StatusQueries {
    *     may lag behind the owner's copy
    */
   public record Read(Optional<RequestStatus> status, boolean stale) {}
+
+  /**
+   * A list read.
+   *
+   * @param statuses newest first
+   * @param stale whether some partitions were read from standby replicas, which may lag behind
+   */
+  public record ListRead(List<RequestStatus> statuses, boolean stale) {}
 
   private final KafkaStreams streams;
   private final HostInfo self;
@@ -165,27 +177,86 @@ public final class StatusQueries {
     }
   }
 
-  /** The newest {@code limit} requests over all instances, newest first. */
-  public List<RequestStatus> recent(int limit) {
+  /**
+   * The newest {@code limit} requests over all instances, newest first; the partitions of an
+   * instance that cannot answer are read from their standby replicas ({@link ListRead#stale()}).
+   *
+   * @throws StoreUnavailableException when some partition can be read neither from its active
+   *     instance nor from a standby
+   */
+  public ListRead recentOrStandby(int limit) {
     List<RequestStatus> all = new ArrayList<>(localRecent(limit));
-    for (HostInfo host : otherHosts(StatusTopology.STATUS_STORE)) {
-      all.addAll(fetch(host, INTERNAL_RECENT + "?limit=" + limit, RequestStatus.getClassSchema()));
+    boolean stale = false;
+    List<StreamsMetadata> instances = List.copyOf(streams.streamsMetadataForStore(StatusTopology.STATUS_STORE));
+    for (StreamsMetadata instance : instances) {
+      if (self.equals(instance.hostInfo())) {
+        continue;
+      }
+      try {
+        all.addAll(fetch(instance.hostInfo(), INTERNAL_RECENT + "?limit=" + limit, RequestStatus.getClassSchema()));
+      } catch (StoreUnavailableException failure) {
+        all.addAll(recentFromStandbys(requestPartitions(instance.topicPartitions()), instances, limit, failure));
+        stale = true;
+      }
     }
-    return newestFirst(all, limit);
+    return new ListRead(newestFirst(all, limit), stale);
+  }
+
+  /** The newest {@code limit} requests of each of {@code partitions}, read from instances that keep a standby copy. */
+  private List<RequestStatus> recentFromStandbys(Set<Integer> partitions, List<StreamsMetadata> instances, int limit,
+      StoreUnavailableException failure) {
+    List<RequestStatus> found = new ArrayList<>();
+    Set<Integer> missing = new java.util.TreeSet<>(partitions);
+    for (StreamsMetadata instance : instances) {
+      Set<Integer> here = requestPartitions(instance.standbyTopicPartitions());
+      here.retainAll(missing);
+      if (here.isEmpty()) {
+        continue;
+      }
+      try {
+        found.addAll(self.equals(instance.hostInfo())
+            ? localRecent(limit, here, true)
+            : fetch(instance.hostInfo(), INTERNAL_RECENT + "?limit=" + limit + "&" + PARTITIONS_PARAMETER + "="
+                + here.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "&"
+                + STALE_PARAMETER + "=true", RequestStatus.getClassSchema()));
+        missing.removeAll(here);
+      } catch (StoreUnavailableException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new StoreUnavailableException(failure.getMessage() + "; no standby replica could answer for its partitions "
+          + missing + (partitions.equals(missing) && found.isEmpty()
+              ? " (graphpaint.streams.standby.replicas is 0, or none is assigned yet)" : ""), failure);
+    }
+    return found;
   }
 
   /** The newest {@code limit} requests of the partitions this instance hosts. */
   public List<RequestStatus> localRecent(int limit) {
+    return localRecent(limit, null, false);
+  }
+
+  /**
+   * The newest {@code limit} requests of {@code partitions} (null: the active ones here); {@code
+   * stale} reads standby and restoring copies too.
+   */
+  public List<RequestStatus> localRecent(int limit, Set<Integer> partitions, boolean stale) {
     List<RequestStatus> found = new ArrayList<>();
     try {
       // Each partition's index is sorted newest first: read at most `limit` from each.
-      for (int partition : localStatusPartitions()) {
-        ReadOnlyKeyValueStore<String, String> index = streams.store(StoreQueryParameters.fromNameAndType(
-            StatusTopology.RECENT_STORE, QueryableStoreTypes.<String, String>keyValueStore())
-            .withPartition(partition));
-        ReadOnlyKeyValueStore<String, RequestStatus> statuses = streams.store(StoreQueryParameters
+      for (int partition : partitions == null ? localStatusPartitions() : partitions) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, String>> indexQuery = StoreQueryParameters.fromNameAndType(
+            StatusTopology.RECENT_STORE, QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition);
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, RequestStatus>> statusQuery = StoreQueryParameters
             .fromNameAndType(StatusTopology.STATUS_STORE, QueryableStoreTypes.<String, RequestStatus>keyValueStore())
-            .withPartition(partition));
+            .withPartition(partition);
+        if (stale) {
+          indexQuery = indexQuery.enableStaleStores();
+          statusQuery = statusQuery.enableStaleStores();
+        }
+        ReadOnlyKeyValueStore<String, String> index = streams.store(indexQuery);
+        ReadOnlyKeyValueStore<String, RequestStatus> statuses = streams.store(statusQuery);
         try (KeyValueIterator<String, String> it = index.all()) {
           for (int taken = 0; taken < limit && it.hasNext(); ) {
             RequestStatus status = statuses.get(it.next().value);
@@ -204,14 +275,21 @@ public final class StatusQueries {
 
   /** Partitions whose status store is active on this instance. */
   private Set<Integer> localStatusPartitions() {
-    Set<Integer> partitions = new java.util.TreeSet<>();
+    Set<TopicPartition> active = new java.util.HashSet<>();
     for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
       for (TaskMetadata task : thread.activeTasks()) {
-        for (TopicPartition tp : task.topicPartitions()) {
-          if (tp.topic().equals(Topic.REQUESTS.topicName())) {
-            partitions.add(tp.partition());
-          }
-        }
+        active.addAll(task.topicPartitions());
+      }
+    }
+    return requestPartitions(active);
+  }
+
+  /** The partitions of the requests topic (the status store's source) among {@code topicPartitions}. */
+  private static Set<Integer> requestPartitions(Set<TopicPartition> topicPartitions) {
+    Set<Integer> partitions = new java.util.TreeSet<>();
+    for (TopicPartition tp : topicPartitions) {
+      if (tp.topic().equals(Topic.REQUESTS.topicName())) {
+        partitions.add(tp.partition());
       }
     }
     return partitions;

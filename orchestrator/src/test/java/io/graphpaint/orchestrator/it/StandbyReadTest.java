@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An instance crashes: until the group notices (the session timeout), its keys still belong to it,
- * and with a standby replica the other instance answers for them from its copy, saying so.
+ * and with a standby replica the other instance answers for them from its copy, saying so: for a
+ * single request and for the list.
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE, parts = {DevStack.Part.KAFKA, DevStack.Part.SCHEMA_REGISTRY, DevStack.Part.S3})
 class StandbyReadTest {
@@ -38,7 +39,7 @@ class StandbyReadTest {
       List<String> ownedByFirst = new ArrayList<>();
       List<String> ownedBySecond = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        String id = "standby-" + i;
+        String id = String.format("standby-%02d", i); // no id is a prefix of another
         HttpResponse<String> accepted = cluster.send(i % 2, "PUT", "/v1/generations/" + id, GRAPH, "application/json");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         KeyQueryMetadata owner = cluster.apps.get(1).streams()
@@ -48,6 +49,10 @@ class StandbyReadTest {
       }
       assertThat(ownedByFirst).isNotEmpty();
       assertThat(ownedBySecond).isNotEmpty();
+      String firstsPartitions = ownedByFirst.stream()
+          .map(id -> cluster.apps.get(1).streams()
+              .queryMetadataForKey(StatusTopology.STATUS_STORE, id, Serdes.String().serializer()).partition())
+          .distinct().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
       // the second instance's standby copies have caught up with the first's requests
       for (String id : ownedByFirst) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -60,6 +65,22 @@ class StandbyReadTest {
         assertThat(owned.statusCode()).as(owned.body()).isEqualTo(200);
         assertThat(owned.headers().firstValue(HttpApi.STALE_HEADER)).as("read from the owner").isEmpty();
       }
+      // ... and so have its standby copies of the first's recent index
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        HttpResponse<String> copies = cluster.get(1, StatusQueries.INTERNAL_RECENT + "?limit=50&"
+            + StatusQueries.PARTITIONS_PARAMETER + "=" + firstsPartitions + "&" + StatusQueries.STALE_PARAMETER + "=true");
+        assertThat(copies.statusCode()).isEqualTo(200);
+        assertThat(ownedByFirst).allMatch(copies.body()::contains);
+        assertThat(ownedBySecond).noneMatch(copies.body()::contains);
+      });
+      HttpResponse<String> badPartitions = cluster.get(1, StatusQueries.INTERNAL_RECENT + "?"
+          + StatusQueries.PARTITIONS_PARAMETER + "=1,x");
+      assertThat(badPartitions.statusCode()).isEqualTo(400);
+      assertThat(badPartitions.body()).contains("must be comma-separated partition numbers >= 0, e.g. 0,3; got '1,x'");
+      HttpResponse<String> list = cluster.get(1, "/v1/generations?limit=50");
+      assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+      assertThat(listedIds(list)).containsExactlyInAnyOrderElementsOf(concat(ownedByFirst, ownedBySecond));
+      assertThat(list.headers().firstValue(HttpApi.STALE_HEADER)).as("every instance answered").isEmpty();
 
       String unknown = null;
       for (int i = 0; unknown == null && i < 1000; i++) {
@@ -83,6 +104,11 @@ class StandbyReadTest {
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         assertThat(read.headers().firstValue(HttpApi.STALE_HEADER)).as(id).isEmpty();
       }
+      // the list: the crashed owner's partitions from the standby copies, nothing lost, said so
+      HttpResponse<String> standbyList = cluster.get(1, "/v1/generations?limit=50");
+      assertThat(standbyList.statusCode()).as(standbyList.body()).isEqualTo(200);
+      assertThat(listedIds(standbyList)).containsExactlyInAnyOrderElementsOf(concat(ownedByFirst, ownedBySecond));
+      assertThat(standbyList.headers().firstValue(HttpApi.STALE_HEADER)).contains("standby");
       // a request nobody has, of the crashed owner's partitions: the standby cannot tell "unknown"
       // from "not caught up yet", so it is no answer (503, retry) rather than a guess (404)
       HttpResponse<String> none = cluster.get(1, "/v1/generations/" + unknown);
@@ -90,5 +116,17 @@ class StandbyReadTest {
       assertThat(none.body()).contains("is unreachable").contains("no standby replica had it either (1 asked)");
       assertThat(none.headers().firstValue("Retry-After")).contains("1");
     }
+  }
+
+  private static List<String> listedIds(HttpResponse<String> list) throws Exception {
+    List<String> ids = new ArrayList<>();
+    JSON.readTree(list.body()).path("items").forEach(item -> ids.add(item.path("requestId").asText()));
+    return ids;
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> out = new ArrayList<>(first);
+    out.addAll(second);
+    return out;
   }
 }
