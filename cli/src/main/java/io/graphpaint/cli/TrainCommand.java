@@ -52,7 +52,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--base", paramLabel = "RUN",
       description = "Start from another run's finished stages 0a, 0b and 1 and train only stage 2 here: the way to "
-          + "train variants (--fusion TEXT_ONLY, --lambda 1) on the same earlier stages.")
+          + "train variants (--fusion TEXT_ONLY, --lambda 1) on the same earlier stages. Recorded in the run, so a "
+          + "later start (e.g. --extend 2=N) may leave it out.")
   Path base;
 
   @Option(names = "--lambda", paramLabel = "X",

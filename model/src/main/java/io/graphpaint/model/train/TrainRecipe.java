@@ -49,6 +49,8 @@ public final class TrainRecipe {
   static final String ARCHITECTURE = "architecture.json";
   static final String TOKENIZER = "tokenizer.json";
   static final String TRAINING = "training.json";
+  /** Where a variant run records the base run it was started with (its absolute path, one line). */
+  static final String BASE_RUN = "base-run.txt";
 
   /** {@code <run>/stages/<id>}: the stage's checkpoints, final weights and summary. */
   public static Path stageDirectory(Path run, StageKind kind) {
@@ -81,7 +83,8 @@ public final class TrainRecipe {
    * @param base another run whose finished stages 0a, 0b and 1 this run starts from (its
    *     architecture, tokenizer and recipe are copied on the first start, then {@code fusionMode}
    *     and {@code lambda} override them); stage 2 is always trained in this run: the way to train
-   *     variants of stage 2 on the same earlier stages; null for none
+   *     variants of stage 2 on the same earlier stages; recorded in the run ({@value #BASE_RUN}), so
+   *     a later start may leave it out; null for none (or the recorded one)
    * @param lambda stage-2 weight of L_recon against L_align (1 = no alignment loss); null keeps
    *     the recipe's; recorded in a new run's training.json, and a run that has begun cannot change it
    * @param recipe a training.json to start a new run with (steps, batch sizes, optimisers, EMA per
@@ -162,6 +165,12 @@ public final class TrainRecipe {
         FusionMode fusionMode, int textLength, int logEvery, boolean tiny, int threads) {
       this(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny, threads,
           null, null, null, null, null, null, null, null);
+    }
+
+    /** The same options with {@code newBase} as the base run. */
+    Options withBase(Path newBase) {
+      return new Options(dataset, run, stepsScale, seed, limit, checkpointEvery, fusionMode, textLength, logEvery, tiny,
+          threads, newBase, lambda, recipe, extend, guidance, relationNegatives, architecture, labelDropout);
     }
 
     /** {@code 0b=4000,2=2000}: stage (id or short id) to its new step count. */
@@ -282,7 +291,7 @@ public final class TrainRecipe {
     }
   }
 
-  private final Options options;
+  private Options options;
   private final List<ProgressListener> listeners;
 
   public TrainRecipe(Options options, List<ProgressListener> listeners) {
@@ -303,6 +312,7 @@ public final class TrainRecipe {
   public Path run() {
     try {
       Files.createDirectories(options.run());
+      options = withRecordedBase(options);
       Vocabulary vocabulary = Vocabulary.load(options.dataset().resolve(ShapesDatasets.VOCAB_FILE));
       TrainingData data = TrainingData.read(options.dataset(), "train", vocabulary, options.limit());
       System.out.println("graphpaint training: " + data.size() + " samples from " + options.dataset() + " into " + options.run());
@@ -677,6 +687,39 @@ public final class TrainRecipe {
   private ModelConfig withGuidance(ModelConfig config) {
     return options.guidance() == null ? config
         : config.withSampling(config.sampling().withGuidanceScale(options.guidance()));
+  }
+
+  /**
+   * A variant run keeps its base run: recorded on the first start, taken from the record when a
+   * later start leaves {@code --base} out (which would otherwise train stages 0a-1 afresh), and
+   * another base is refused.
+   */
+  private static Options withRecordedBase(Options options) throws IOException {
+    Path record = options.run().resolve(BASE_RUN);
+    if (!Files.isRegularFile(record)) {
+      if (options.base() != null) {
+        Files.writeString(record, options.base().toAbsolutePath().normalize() + "\n");
+      }
+      return options;
+    }
+    Path recorded = Path.of(Files.readString(record).strip());
+    if (options.base() == null) {
+      if (!Files.isDirectory(recorded)) {
+        throw new IllegalArgumentException("this run is a variant of the base run " + recorded + " (" + record
+            + "), which is not there any more: give --base with where it is now");
+      }
+      System.out.println("a variant of the base run " + recorded + " (" + record.getFileName() + ")");
+      return options.withBase(recorded);
+    }
+    if (!options.base().toAbsolutePath().normalize().equals(recorded)) {
+      if (Files.isDirectory(recorded)) {
+        throw new IllegalArgumentException("--base " + options.base() + ": this run is a variant of the base run "
+            + recorded + " (" + record + "); give that one, or none");
+      }
+      // the base run was moved: the new place is recorded
+      Files.writeString(record, options.base().toAbsolutePath().normalize() + "\n");
+    }
+    return options;
   }
 
   private TrainingConfig trainingConfig(FusionMode fusionMode) throws IOException {

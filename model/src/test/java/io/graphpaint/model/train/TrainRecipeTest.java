@@ -80,6 +80,16 @@ class TrainRecipeTest {
     assertThat(Files.readString(variant.resolve("training.json"))).contains("\"lambda\" : 1.0");
     assertThat(Files.readString(model.resolve("metrics.json"))).contains("fromBaseRun");
     assertThat(variant.resolve("stages").resolve(StageKind.ALIGNMENT.id())).doesNotExist();
+    // the variant keeps its base: a later start without --base trains stage 2 on, not stage 0a afresh
+    assertThat(Files.readString(variant.resolve(TrainRecipe.BASE_RUN)).strip())
+        .isEqualTo(base.toAbsolutePath().normalize().toString());
+    List<String> later = new ArrayList<>();
+    new TrainRecipe(TrainRecipe.Options.parse("--dataset", dataset.toString(), "--run", variant.toString(), "--size",
+        "tiny", "--seed", "5", "--extend", "2=8"), List.of(p -> later.add(p.stage() + "@" + p.step()))).run();
+    assertThat(later).containsExactly("2-fine-tuning@7", "2-fine-tuning@8");
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(variantArgs, "--base",
+            localVariant.toString())), List.of()).run())
+        .hasMessageContaining("this run is a variant of the base run " + base.toAbsolutePath().normalize());
     try (NDManager manager = NDManager.newBaseManager();
         SceneGraphPipeline pipeline = SceneGraphPipeline.load(model, manager)) {
       assertThat(pipeline.model().config().fusion().mode()).isEqualTo(io.graphpaint.model.fusion.FusionMode.TEXT_ONLY);
