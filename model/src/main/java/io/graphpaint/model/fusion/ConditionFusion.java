@@ -117,10 +117,7 @@ public final class ConditionFusion extends AbstractBlock {
     if (probability == 0) {
       return text;
     }
-    if (!config.mode().usesGraph()) {
-      throw new IllegalArgumentException("label dropout leaves a sample only its graph tokens, and "
-          + config.mode() + " fusion has none: use APPEND, INTERLEAVE or APPEND_LOCAL, or label dropout 0");
-    }
+    requireGraphTokensForLabelDropout(config.mode(), probability);
     int batch = text.batchSize();
     NDArray keep =
         text.tokens()
@@ -129,6 +126,14 @@ public final class ConditionFusion extends AbstractBlock {
             .gte((float) probability)
             .toType(DataType.FLOAT32, false); // (B) 0 = text masked out
     return new FusedCondition(text.tokens().mul(keep.reshape(batch, 1, 1)), text.mask().mul(keep.reshape(batch, 1)));
+  }
+
+  /** Refuses label dropout {@code probability} > 0 for a mode without graph tokens, saying which modes have them. */
+  public static void requireGraphTokensForLabelDropout(FusionMode mode, double probability) {
+    if (probability > 0 && !mode.usesGraph()) {
+      throw new IllegalArgumentException("label dropout " + probability + " leaves a sample only its graph tokens, and "
+          + mode + " fusion has none: use APPEND, INTERLEAVE or APPEND_LOCAL, or label dropout 0");
+    }
   }
 
   /** The fused condition, never dropped (sampling, evaluation). */

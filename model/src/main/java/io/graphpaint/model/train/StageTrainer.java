@@ -19,6 +19,7 @@ import io.graphpaint.model.clip.ClipOutput;
 import io.graphpaint.model.clip.TokenizedText;
 import io.graphpaint.model.diffusion.DdpmObjective;
 import io.graphpaint.model.diffusion.NoiseSchedule;
+import io.graphpaint.model.fusion.ConditionFusion;
 import io.graphpaint.model.fusion.ConditionInput;
 import io.graphpaint.model.fusion.FusedCondition;
 import io.graphpaint.model.graph.GraphBatch;
@@ -102,10 +103,8 @@ public final class StageTrainer implements AutoCloseable {
           model.parameters().trainable(List.of(GraphPaintModel.UNET, GraphPaintModel.GRAPH_ENCODER, GraphPaintModel.FUSION)));
     }
     selected.remove(UNUSED_GRAPH_TEMPERATURE);
-    if (kind == StageKind.FINE_TUNING && config.labelDropout() > 0 && !model.config().fusion().mode().usesGraph()) {
-      throw new IllegalArgumentException("labelDropout " + config.labelDropout() + " leaves a sample only its graph "
-          + "tokens, and " + model.config().fusion().mode() + " fusion has none: use APPEND, INTERLEAVE or "
-          + "APPEND_LOCAL, or labelDropout 0");
+    if (kind == StageKind.FINE_TUNING) {
+      ConditionFusion.requireGraphTokensForLabelDropout(model.config().fusion().mode(), config.labelDropout());
     }
     if (kind == StageKind.CLIP_PRETRAINING && config.relationNegatives()) {
       // every caption must have a reversed counterpart: fail now, not at the first batch that lacks one

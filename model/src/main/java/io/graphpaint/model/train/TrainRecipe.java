@@ -767,12 +767,8 @@ public final class TrainRecipe {
     if (options.labelDropout() != null) {
       config = config.withLabelDropout(options.labelDropout());
     }
-    if (config.labelDropout() > 0 && !fusionMode.usesGraph()) {
-      // refused before the run records anything, not when stage 2 begins
-      throw new IllegalArgumentException("label dropout " + config.labelDropout() + " leaves a stage-2 sample only "
-          + "its graph tokens, and this run's " + fusionMode + " fusion has none: use APPEND, INTERLEAVE or "
-          + "APPEND_LOCAL, or --label-dropout 0");
-    }
+    // refused before the run records anything, not when stage 2 begins
+    io.graphpaint.model.fusion.ConditionFusion.requireGraphTokensForLabelDropout(fusionMode, config.labelDropout());
     ObjectNode tree = JSON.valueToTree(config);
     Files.write(file, JSON.writeValueAsBytes(tree));
     return config;
