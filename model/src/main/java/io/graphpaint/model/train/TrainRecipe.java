@@ -696,30 +696,38 @@ public final class TrainRecipe {
    */
   private static Options withRecordedBase(Options options) throws IOException {
     Path record = options.run().resolve(BASE_RUN);
+    Path given = options.base() == null ? null : options.base().toAbsolutePath().normalize();
     if (!Files.isRegularFile(record)) {
-      if (options.base() != null) {
-        Files.writeString(record, options.base().toAbsolutePath().normalize() + "\n");
+      // only a real run is recorded: a mistyped --base fails later by name and leaves nothing behind
+      if (given != null && isRunDirectory(given)) {
+        Files.writeString(record, given + "\n");
       }
       return options;
     }
     Path recorded = Path.of(Files.readString(record).strip());
-    if (options.base() == null) {
-      if (!Files.isDirectory(recorded)) {
+    if (given == null) {
+      if (!isRunDirectory(recorded)) {
         throw new IllegalArgumentException("this run is a variant of the base run " + recorded + " (" + record
             + "), which is not there any more: give --base with where it is now");
       }
       System.out.println("a variant of the base run " + recorded + " (" + record.getFileName() + ")");
       return options.withBase(recorded);
     }
-    if (!options.base().toAbsolutePath().normalize().equals(recorded)) {
-      if (Files.isDirectory(recorded)) {
+    if (!given.equals(recorded)) {
+      if (isRunDirectory(recorded)) {
         throw new IllegalArgumentException("--base " + options.base() + ": this run is a variant of the base run "
             + recorded + " (" + record + "); give that one, or none");
       }
-      // the base run was moved: the new place is recorded
-      Files.writeString(record, options.base().toAbsolutePath().normalize() + "\n");
+      if (isRunDirectory(given)) {
+        // the base run was moved: the new place is recorded
+        Files.writeString(record, given + "\n");
+      }
     }
     return options;
+  }
+
+  private static boolean isRunDirectory(Path directory) {
+    return Files.isRegularFile(directory.resolve(ARCHITECTURE)) && Files.isRegularFile(directory.resolve(TOKENIZER));
   }
 
   private TrainingConfig trainingConfig(FusionMode fusionMode) throws IOException {

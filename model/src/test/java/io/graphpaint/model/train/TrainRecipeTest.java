@@ -90,6 +90,13 @@ class TrainRecipeTest {
     assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(concat(variantArgs, "--base",
             localVariant.toString())), List.of()).run())
         .hasMessageContaining("this run is a variant of the base run " + base.toAbsolutePath().normalize());
+    // a --base that is not a run is refused by name and not recorded: the right one is taken after it
+    Path notARun = Files.createDirectories(variant.resolve("not-a-run"));
+    String[] mistyped = {"--dataset", dataset.toString(), "--run", variant.resolve("fresh").toString(), "--base",
+        notARun.toString(), "--size", "tiny", "--seed", "5"};
+    assertThatThrownBy(() -> new TrainRecipe(TrainRecipe.Options.parse(mistyped), List.of()).run())
+        .hasMessageContaining("is not a run directory");
+    assertThat(variant.resolve("fresh").resolve(TrainRecipe.BASE_RUN)).doesNotExist();
     try (NDManager manager = NDManager.newBaseManager();
         SceneGraphPipeline pipeline = SceneGraphPipeline.load(model, manager)) {
       assertThat(pipeline.model().config().fusion().mode()).isEqualTo(io.graphpaint.model.fusion.FusionMode.TEXT_ONLY);
