@@ -1,6 +1,7 @@
 package io.graphpaint.cli;
 
 import io.graphpaint.model.train.ExportStage;
+import io.graphpaint.model.train.ImportModel;
 import io.graphpaint.model.train.ProgressListener;
 import io.graphpaint.model.train.TrainRecipe;
 import java.nio.file.Files;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Spec;
     description = {"Train a model with the recipe 0a (CLIP) -> 0b (text-to-image) -> 1 (graph alignment) -> "
         + "2 (fine-tuning) on a dataset directory; the model is written to RUN/model.",
         "Safe to stop at any time: the same command continues from the last checkpoint.",
-        "`graphpaint train export` writes one finished stage of a run as a model directory."},
-    subcommands = TrainCommand.Export.class)
+        "`graphpaint train export` writes one finished stage of a run as a model directory; "
+            + "`graphpaint train import` writes a model directory as a run to fine-tune further with --base."},
+    subcommands = {TrainCommand.Export.class, TrainCommand.Import.class})
 final class TrainCommand implements Callable<Integer> {
 
   // required, but checked in call(): picocli would otherwise demand them before `train export` too
@@ -226,6 +228,36 @@ final class TrainCommand implements Callable<Integer> {
       ExportStage.Result result = ExportStage.export(options); // a failure is reported as one line, exit 1
       System.out.println("stage " + result.stage().id() + " of " + run + " written to " + result.directory() + " (fusion mode "
           + result.fusion() + ")" + (result.leftOut().isEmpty() ? "" : "; left out " + result.leftOut()));
+      return 0;
+    }
+  }
+
+  /** {@code graphpaint train import}: a model directory as a run that variants fine-tune further (model.train.ImportModel). */
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = {"Write a model directory as a training run whose stages 0a, 0b and 1 have finished with the "
+          + "model's weights (model.train.ImportModel), the inverse of `graphpaint train export`.",
+          "A run with --base on it trains stage 2 starting from the model: fine-tune a shipped model further, "
+              + "e.g. `graphpaint train --dataset D --run R --base IMPORTED --label-dropout 0.8 --extend 2=2400`."})
+  static final class Import implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (with model.json).")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write (new or empty).")
+    Path out;
+
+    @Override
+    public Integer call() {
+      ImportModel.Options options;
+      try {
+        options = ImportModel.Options.parse("--model", model.toString(), "--out", out.toString());
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
+      }
+      ImportModel.Result result = ImportModel.importModel(options); // a failure is reported as one line, exit 1
+      System.out.println(model + " written as run " + result.run() + " (stages 0a, 0b and 1 finished, fusion mode "
+          + result.fusionMode() + "); fine-tune it with: ./graphpaint train --dataset DIR --run NEW_RUN --base "
+          + result.run());
       return 0;
     }
   }

@@ -131,7 +131,7 @@ class CommandLineTest {
   }
 
   @Test
-  void trainExportNeedsOnlyItsOwnOptionsAndNamesWhatIsWrong() throws IOException {
+  void trainExportAndImportNeedOnlyTheirOwnOptionsAndNameWhatIsWrong() throws IOException {
     Run trainAlone = run("train", "--run", temp.toString());
     assertThat(trainAlone.exitCode()).isEqualTo(2);
     assertThat(trainAlone.errLines()).containsExactly(
@@ -145,6 +145,21 @@ class CommandLineTest {
     assertThat(notARun.exitCode()).isEqualTo(1);
     assertThat(notARun.errLines()).containsExactly("graphpaint train export: --run " + temp
         + " is not a training run directory (needs architecture.json and tokenizer.json)");
+    Run notAModel = run("train", "import", "--model", temp.toString(), "--out", temp.resolve("imported").toString());
+    assertThat(notAModel.exitCode()).isEqualTo(1);
+    assertThat(notAModel.errLines()).containsExactly("graphpaint train import: not a graphpaint model directory (no "
+        + "model.json): " + temp);
+    assertThat(temp.resolve("imported")).doesNotExist();
+    Run importShipped = run("train", "import", "--model", Home.defaultModel().toString(), "--out",
+        temp.resolve("shipped").toString());
+    assertThat(importShipped.exitCode()).isEqualTo(0);
+    assertThat(temp.resolve("shipped").resolve("stages").resolve("1-alignment").resolve("final.safetensors"))
+        .isRegularFile();
+    Run intoFull = run("train", "import", "--model", Home.defaultModel().toString(), "--out",
+        temp.resolve("shipped").toString());
+    assertThat(intoFull.exitCode()).isEqualTo(1);
+    assertThat(intoFull.errLines()).containsExactly("graphpaint train import: --out " + temp.resolve("shipped")
+        + " is not empty; it must be a new or empty directory");
     Path dataset = temp.resolve("dataset");
     java.nio.file.Files.createDirectories(dataset);
     java.nio.file.Files.writeString(dataset.resolve("manifest.jsonl"), "");
