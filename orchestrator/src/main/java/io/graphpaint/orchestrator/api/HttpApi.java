@@ -213,9 +213,12 @@ public final class HttpApi implements AutoCloseable {
       ctx.contentType(AvroBinary.CONTENT_TYPE).result(AvroBinary.encodeList(
           query(() -> deps.queries().localRecent(limit, partitions, stale)), RequestStatus.getClassSchema()));
     });
-    app.get(StatusQueries.INTERNAL_MODEL_COUNTS, ctx -> ctx.contentType(AvroBinary.CONTENT_TYPE)
-        .result(AvroBinary.encodeList(query(() -> deps.queries().localModelCounts()),
-            ModelCounts.getClassSchema())));
+    app.get(StatusQueries.INTERNAL_MODEL_COUNTS, ctx -> {
+      Set<Integer> partitions = partitions(ctx.queryParam(StatusQueries.PARTITIONS_PARAMETER));
+      boolean stale = Boolean.parseBoolean(ctx.queryParam(StatusQueries.STALE_PARAMETER));
+      ctx.contentType(AvroBinary.CONTENT_TYPE).result(AvroBinary.encodeList(
+          query(() -> deps.queries().localModelCounts(partitions, stale)), ModelCounts.getClassSchema()));
+    });
 
     app.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
     app.exception(StoreUnavailableException.class, (e, ctx) -> {
@@ -424,7 +427,12 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void models(Context ctx) {
-    Map<String, ModelCounts> counts = query(() -> deps.queries().modelCounts());
+    StatusQueries.CountsRead read = query(() -> deps.queries().modelCountsOrStandby());
+    if (read.stale()) {
+      // an instance could not answer: its counts come from standby copies, maybe behind
+      ctx.header(STALE_HEADER, "standby");
+    }
+    Map<String, ModelCounts> counts = read.counts();
     List<Map<String, Object>> items = new ArrayList<>();
     List<ModelPublished> models = new ArrayList<>(query(() -> deps.queries().models()));
     models.sort(Comparator.comparing(ModelPublished::getModelName)

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,8 +46,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * #statusOrStandby} still answers while a key's owner cannot: after the owner crashed and before
  * the group notices (up to the session timeout), or while its store restores. It then reads a
  * standby copy, which may be behind the owner by the changelog records not yet applied, and says so.
- * {@link #recentOrStandby} does the same for the list: the partitions of an instance that cannot
- * answer are read from their standby copies.
+ * {@link #recentOrStandby} does the same for the list, and {@link #modelCountsOrStandby} for the
+ * per-model outcome counts: the partitions of an instance that cannot answer are read from their
+ * standby copies.
  */
 public final class StatusQueries {
 
@@ -56,9 +56,15 @@ public final class StatusQueries {
   public static final String INTERNAL_STATUS = "/internal/status/";
   public static final String INTERNAL_RECENT = "/internal/recent";
   public static final String INTERNAL_MODEL_COUNTS = "/internal/model-counts";
-  /** Query parameter of {@link #INTERNAL_STATUS} and {@link #INTERNAL_RECENT}: read standby and restoring copies too. */
+  /**
+   * Query parameter of {@link #INTERNAL_STATUS}, {@link #INTERNAL_RECENT} and {@link
+   * #INTERNAL_MODEL_COUNTS}: read standby and restoring copies too.
+   */
   public static final String STALE_PARAMETER = "stale";
-  /** Query parameter of {@link #INTERNAL_RECENT}: the partitions to read (comma-separated), instead of the active ones. */
+  /**
+   * Query parameter of {@link #INTERNAL_RECENT} and {@link #INTERNAL_MODEL_COUNTS}: the partitions
+   * to read (comma-separated), instead of the active ones.
+   */
   public static final String PARTITIONS_PARAMETER = "partitions";
 
   /**
@@ -77,6 +83,14 @@ public final class StatusQueries {
    * @param stale whether some partitions were read from standby replicas, which may lag behind
    */
   public record ListRead(List<RequestStatus> statuses, boolean stale) {}
+
+  /**
+   * Per-model-version outcome counts.
+   *
+   * @param counts by model version
+   * @param stale whether some partitions were read from standby replicas, which may lag behind
+   */
+  public record CountsRead(Map<String, ModelCounts> counts, boolean stale) {}
 
   private final KafkaStreams streams;
   private final HostInfo self;
@@ -195,30 +209,41 @@ public final class StatusQueries {
       try {
         all.addAll(fetch(instance.hostInfo(), INTERNAL_RECENT + "?limit=" + limit, RequestStatus.getClassSchema()));
       } catch (StoreUnavailableException failure) {
-        all.addAll(recentFromStandbys(requestPartitions(instance.topicPartitions()), instances, limit, failure));
+        all.addAll(fromStandbys(requestPartitions(instance.topicPartitions()), instances,
+            StatusQueries::requestPartitions, here -> localRecent(limit, here, true),
+            INTERNAL_RECENT + "?limit=" + limit + "&", RequestStatus.getClassSchema(), failure));
         stale = true;
       }
     }
     return new ListRead(newestFirst(all, limit), stale);
   }
 
-  /** The newest {@code limit} requests of each of {@code partitions}, read from instances that keep a standby copy. */
-  private List<RequestStatus> recentFromStandbys(Set<Integer> partitions, List<StreamsMetadata> instances, int limit,
+  /**
+   * What {@code localRead} or the internal route {@code route} (ending in {@code ?} or {@code &})
+   * answers for each of {@code partitions}, read from the instances that keep a standby copy of it;
+   * {@code partitionsOf} picks the store's partitions out of an instance's topic partitions.
+   *
+   * @throws StoreUnavailableException ({@code failure}, with what else failed) when some partition
+   *     has no standby copy that answers
+   */
+  private <T extends SpecificRecord> List<T> fromStandbys(Set<Integer> partitions, List<StreamsMetadata> instances,
+      java.util.function.Function<Set<TopicPartition>, Set<Integer>> partitionsOf,
+      java.util.function.Function<Set<Integer>, List<T>> localRead, String route, Schema schema,
       StoreUnavailableException failure) {
-    List<RequestStatus> found = new ArrayList<>();
+    List<T> found = new ArrayList<>();
     Set<Integer> missing = new java.util.TreeSet<>(partitions);
     for (StreamsMetadata instance : instances) {
-      Set<Integer> here = requestPartitions(instance.standbyTopicPartitions());
+      Set<Integer> here = partitionsOf.apply(instance.standbyTopicPartitions());
       here.retainAll(missing);
       if (here.isEmpty()) {
         continue;
       }
       try {
         found.addAll(self.equals(instance.hostInfo())
-            ? localRecent(limit, here, true)
-            : fetch(instance.hostInfo(), INTERNAL_RECENT + "?limit=" + limit + "&" + PARTITIONS_PARAMETER + "="
+            ? localRead.apply(here)
+            : fetch(instance.hostInfo(), route + PARTITIONS_PARAMETER + "="
                 + here.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "&"
-                + STALE_PARAMETER + "=true", RequestStatus.getClassSchema()));
+                + STALE_PARAMETER + "=true", schema));
         missing.removeAll(here);
       } catch (StoreUnavailableException e) {
         failure.addSuppressed(e);
@@ -295,30 +320,77 @@ public final class StatusQueries {
     return partitions;
   }
 
-  /** Per-model-version outcome counts over all instances. */
-  public Map<String, ModelCounts> modelCounts() {
-    Map<String, ModelCounts> merged = new HashMap<>();
+  /**
+   * Per-model-version outcome counts over all instances; the partitions of an instance that
+   * cannot answer are read from their standby replicas ({@link CountsRead#stale()}).
+   *
+   * @throws StoreUnavailableException when some partition can be read neither from its active
+   *     instance nor from a standby
+   */
+  public CountsRead modelCountsOrStandby() {
     List<ModelCounts> all = new ArrayList<>(localModelCounts());
-    for (HostInfo host : otherHosts(StatusTopology.MODEL_COUNTS_STORE)) {
-      all.addAll(fetch(host, INTERNAL_MODEL_COUNTS, ModelCounts.getClassSchema()));
+    boolean stale = false;
+    List<StreamsMetadata> instances = List.copyOf(streams.streamsMetadataForStore(StatusTopology.MODEL_COUNTS_STORE));
+    for (StreamsMetadata instance : instances) {
+      if (self.equals(instance.hostInfo())) {
+        continue;
+      }
+      try {
+        all.addAll(fetch(instance.hostInfo(), INTERNAL_MODEL_COUNTS, ModelCounts.getClassSchema()));
+      } catch (StoreUnavailableException failure) {
+        all.addAll(fromStandbys(countsPartitions(instance.topicPartitions()), instances,
+            StatusQueries::countsPartitions, here -> localModelCounts(here, true), INTERNAL_MODEL_COUNTS + "?",
+            ModelCounts.getClassSchema(), failure));
+        stale = true;
+      }
     }
     // Each version lives in one partition, so on one instance: a plain union.
+    Map<String, ModelCounts> merged = new HashMap<>();
     all.forEach(c -> merged.put(c.getModelVersion(), c));
-    return merged;
+    return new CountsRead(merged, stale);
   }
 
+  /** The counts of the partitions active on this instance. */
   public List<ModelCounts> localModelCounts() {
+    return localModelCounts(null, false);
+  }
+
+  /**
+   * The counts of {@code partitions} (null: the active ones here); {@code stale} reads standby and
+   * restoring copies too.
+   */
+  public List<ModelCounts> localModelCounts(Set<Integer> partitions, boolean stale) {
+    List<ModelCounts> out = new ArrayList<>();
     try {
-      ReadOnlyKeyValueStore<String, ModelCounts> store = streams.store(StoreQueryParameters
-          .fromNameAndType(StatusTopology.MODEL_COUNTS_STORE, QueryableStoreTypes.keyValueStore()));
-      List<ModelCounts> out = new ArrayList<>();
-      try (KeyValueIterator<String, ModelCounts> it = store.all()) {
-        it.forEachRemaining(kv -> out.add(kv.value));
+      for (Integer partition : partitions == null ? java.util.Collections.<Integer>singleton(null) : partitions) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, ModelCounts>> query = StoreQueryParameters
+            .fromNameAndType(StatusTopology.MODEL_COUNTS_STORE, QueryableStoreTypes.<String, ModelCounts>keyValueStore());
+        if (partition != null) {
+          query = query.withPartition(partition);
+        }
+        if (stale) {
+          query = query.enableStaleStores();
+        }
+        try (KeyValueIterator<String, ModelCounts> it = streams.store(query).all()) {
+          it.forEachRemaining(kv -> out.add(kv.value));
+        }
       }
       return out;
     } catch (InvalidStateStoreException e) {
       throw new StoreUnavailableException("the model counts are not queryable now: " + e.getMessage(), e);
     }
+  }
+
+  /** The partitions of the repartition topic that feeds the model counts store among {@code topicPartitions}. */
+  private static Set<Integer> countsPartitions(Set<TopicPartition> topicPartitions) {
+    String suffix = "-" + StatusTopology.BY_MODEL_REPARTITION + "-repartition";
+    Set<Integer> partitions = new java.util.TreeSet<>();
+    for (TopicPartition tp : topicPartitions) {
+      if (tp.topic().endsWith(suffix)) {
+        partitions.add(tp.partition());
+      }
+    }
+    return partitions;
   }
 
   /** Every published model version (a global table: every instance has all of it). */
@@ -342,16 +414,6 @@ public final class StatusQueries {
             .thenComparing(RequestStatus::getRequestId))
         .limit(limit)
         .toList();
-  }
-
-  private Set<HostInfo> otherHosts(String store) {
-    Set<HostInfo> hosts = new LinkedHashSet<>();
-    for (StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
-      if (!self.equals(metadata.hostInfo())) {
-        hosts.add(metadata.hostInfo());
-      }
-    }
-    return hosts;
   }
 
   private <T extends SpecificRecord> List<T> fetch(HostInfo host, String pathAndQuery, Schema schema) {

@@ -38,6 +38,11 @@ public final class StatusTopology {
   public static final String RECENT_STORE = "recent-requests";
   /** model version -> {@link ModelCounts}. */
   public static final String MODEL_COUNTS_STORE = "model-counts";
+  /**
+   * Name of the repartition that keys terminal outcomes by model version: the model counts store's
+   * partitions are those of the topic {@code <application.id>-terminal-by-model-repartition}.
+   */
+  public static final String BY_MODEL_REPARTITION = "terminal-by-model";
   /** {@code modelName/version} -> {@link ModelPublished}, on every instance. */
   public static final String MODELS_STORE = "models";
   /** Key of terminal outcomes whose failure names no model version. */
@@ -90,7 +95,7 @@ public final class StatusTopology {
         .map((id, status) -> KeyValue.pair(
             status.getModelVersion() != null ? status.getModelVersion() : UNKNOWN_MODEL_VERSION,
             status.getState().name()))
-        .groupByKey(Grouped.with("terminal-by-model", ids, Serdes.String()))
+        .groupByKey(Grouped.with(BY_MODEL_REPARTITION, ids, Serdes.String()))
         .aggregate(
             () -> null,
             (version, state, counts) -> countOutcome(version, state, counts),

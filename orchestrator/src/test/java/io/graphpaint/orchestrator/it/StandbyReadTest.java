@@ -6,15 +6,22 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.graphpaint.devstack.DevStack;
 import io.graphpaint.devstack.WithDevStack;
+import io.graphpaint.events.FailureCode;
+import io.graphpaint.events.GenerationFailed;
+import io.graphpaint.events.GenerationResult;
 import io.graphpaint.orchestrator.api.HttpApi;
 import io.graphpaint.orchestrator.config.OrchestratorConfig;
 import io.graphpaint.orchestrator.query.StatusQueries;
 import io.graphpaint.orchestrator.status.StatusTopology;
+import io.graphpaint.schemas.Topic;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.junit.jupiter.api.Test;
@@ -22,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * An instance crashes: until the group notices (the session timeout), its keys still belong to it,
  * and with a standby replica the other instance answers for them from its copy, saying so: for a
- * single request and for the list.
+ * single request, for the list and for the model list's outcome counts.
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE, parts = {DevStack.Part.KAFKA, DevStack.Part.SCHEMA_REGISTRY, DevStack.Part.S3})
 class StandbyReadTest {
@@ -90,6 +97,49 @@ class StandbyReadTest {
       }
       assertThat(unknown).as("an id of the first instance's partitions").isNotNull();
 
+      // outcome counts by model version: two versions counted on the first instance, one on the second
+      List<String> firstsVersions = new ArrayList<>();
+      List<String> secondsVersions = new ArrayList<>();
+      Set<Integer> firstsCountPartitions = new TreeSet<>();
+      for (int i = 0; (firstsVersions.size() < 2 || secondsVersions.isEmpty()) && i < 1000; i++) {
+        String version = "standby-model-" + i;
+        KeyQueryMetadata counter = cluster.apps.get(1).streams()
+            .queryMetadataForKey(StatusTopology.MODEL_COUNTS_STORE, version, Serdes.String().serializer());
+        boolean first = counter.activeHost().port() == cluster.apps.get(0).port();
+        List<String> versions = first ? firstsVersions : secondsVersions;
+        if (versions.size() < (first ? 2 : 1)) {
+          versions.add(version);
+          if (first) {
+            firstsCountPartitions.add(counter.partition());
+          }
+        }
+      }
+      List<String> versions = concat(firstsVersions, secondsVersions);
+      assertThat(versions).hasSize(3);
+      for (int i = 0; i < versions.size(); i++) {
+        String id = "counted-" + i;
+        HttpResponse<String> accepted = cluster.send(0, "PUT", "/v1/generations/" + id, GRAPH, "application/json");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        cluster.produce(Topic.RESULTS, id, GenerationResult.newBuilder().setRequestId(id).setOutcome(
+            GenerationFailed.newBuilder().setRequestId(id).setCode(FailureCode.MODEL_UNAVAILABLE)
+                .setMessage("no model").setRetriable(false).setModelVersion(versions.get(i)).setWorkerId("standby-it")
+                .setFailedAt(Instant.now()).setTags(Map.of()).build()).build());
+      }
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        HttpResponse<String> models = cluster.get(1, "/v1/models");
+        assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
+        assertThat(failedByVersion(models)).containsAllEntriesOf(Map.of(versions.get(0), 1, versions.get(1), 1,
+            versions.get(2), 1));
+        assertThat(models.headers().firstValue(HttpApi.STALE_HEADER)).as("every instance answered").isEmpty();
+        // ... and the second instance's standby copy of the first's counts has caught up
+        HttpResponse<String> copies = cluster.get(1, StatusQueries.INTERNAL_MODEL_COUNTS + "?"
+            + StatusQueries.PARTITIONS_PARAMETER + "=" + firstsCountPartitions.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")) + "&" + StatusQueries.STALE_PARAMETER + "=true");
+        assertThat(copies.statusCode()).isEqualTo(200);
+        assertThat(firstsVersions).allMatch(copies.body()::contains);
+        assertThat(copies.body()).doesNotContain(secondsVersions.get(0));
+      });
+
       cluster.apps.get(0).close(); // gone without a word: the group keeps it as owner until the session times out
 
       for (String id : ownedByFirst) {
@@ -109,6 +159,12 @@ class StandbyReadTest {
       assertThat(standbyList.statusCode()).as(standbyList.body()).isEqualTo(200);
       assertThat(listedIds(standbyList)).containsExactlyInAnyOrderElementsOf(concat(ownedByFirst, ownedBySecond));
       assertThat(standbyList.headers().firstValue(HttpApi.STALE_HEADER)).contains("standby");
+      // the model list: the crashed instance's outcome counts from the standby copies, said so
+      HttpResponse<String> models = cluster.get(1, "/v1/models");
+      assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
+      assertThat(failedByVersion(models)).containsAllEntriesOf(Map.of(versions.get(0), 1, versions.get(1), 1,
+          versions.get(2), 1));
+      assertThat(models.headers().firstValue(HttpApi.STALE_HEADER)).contains("standby");
       // a request nobody has, of the crashed owner's partitions: the standby cannot tell "unknown"
       // from "not caught up yet", so it is no answer (503, retry) rather than a guess (404)
       HttpResponse<String> none = cluster.get(1, "/v1/generations/" + unknown);
@@ -116,6 +172,17 @@ class StandbyReadTest {
       assertThat(none.body()).contains("is unreachable").contains("no standby replica had it either (1 asked)");
       assertThat(none.headers().firstValue("Retry-After")).contains("1");
     }
+  }
+
+  /** Failed outcomes by model version, of this test's versions. */
+  private static Map<String, Integer> failedByVersion(HttpResponse<String> models) throws Exception {
+    Map<String, Integer> failed = new java.util.HashMap<>();
+    JSON.readTree(models.body()).path("outcomesByVersion").forEach(item -> {
+      if (item.path("modelVersion").asText().startsWith("standby-model-")) {
+        failed.put(item.path("modelVersion").asText(), item.path("failed").asInt());
+      }
+    });
+    return failed;
   }
 
   /** The listed requests of this test (the suite's broker holds other tests' requests too). */
