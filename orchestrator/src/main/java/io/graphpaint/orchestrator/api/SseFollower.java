@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Server-sent events of one request's status: a {@code status} event at once and on every change,
  * then one {@code completed}, {@code failed} or {@code cancelled} event, and the stream closes.
- * The status is polled through {@link StatusQueries}, so any instance can serve any request.
+ * The status is polled through {@link StatusQueries}, so any instance can serve any request; while
+ * the request's owner cannot answer, from a standby replica (see {@link
+ * StatusQueries#statusOrStandby}), whose copy may lag: a standby status older than one the stream
+ * has sent is not sent.
  */
 public final class SseFollower implements AutoCloseable {
 
@@ -74,12 +77,13 @@ public final class SseFollower implements AutoCloseable {
           finish(client, task);
           return;
         }
-        Optional<RequestStatus> status;
+        StatusQueries.Read read;
         try {
-          status = queries.status(requestId);
+          read = queries.statusOrStandby(requestId);
         } catch (StoreUnavailableException e) {
-          return; // rebalancing: try again next tick
+          return; // rebalancing, or the owner is down with no standby that has it: try again next tick
         }
+        Optional<RequestStatus> status = read.status();
         if (status.isEmpty()) {
           if (elapsed.compareTo(settings.unknownGrace()) > 0) {
             client.sendEvent("error", HttpApi.problemJson(new ApiProblem(ApiProblem.Kind.NOT_FOUND,
@@ -89,6 +93,9 @@ public final class SseFollower implements AutoCloseable {
           return;
         }
         RequestStatus current = status.get();
+        if (read.stale() && behind(current, last.get())) {
+          return; // a standby copy that has not caught up with what this stream sent
+        }
         if (current.equals(last.get())) {
           // A comment now and then keeps proxies from closing a quiet stream.
           if (System.nanoTime() - lastSentNanos.get() > KEEP_ALIVE.toNanos()) {
@@ -116,6 +123,15 @@ public final class SseFollower implements AutoCloseable {
     };
     client.onClose(() -> cancel(task));
     task.set(timer.scheduleWithFixedDelay(tick, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** Whether {@code current} is an older state of the request than {@code sent} (null: nothing sent yet). */
+  static boolean behind(RequestStatus current, RequestStatus sent) {
+    if (sent == null || StatusFold.isTerminal(current)) {
+      return false;
+    }
+    return StatusFold.isTerminal(sent) || current.getUpdatedAt() < sent.getUpdatedAt()
+        || (current.getUpdatedAt() == sent.getUpdatedAt() && current.getStep() < sent.getStep());
   }
 
   private static void finish(SseClient client, AtomicReference<ScheduledFuture<?>> task) {

@@ -74,7 +74,7 @@ public final class OrchestratorConfig extends AbstractConfig {
           "Stream threads of this instance.")
       .define(STREAMS_STANDBY_REPLICAS, Type.INT, 0, Range.between(0, 3), Importance.LOW,
           "Standby replicas of each state store on other instances: faster fail-over, and status reads, "
-              + "request lists and model outcome counts that still answer while an instance is down (from the "
+              + "event streams, request lists and model outcome counts that still answer while an instance is down (from the "
               + "standby copies, marked Graphpaint-Read: standby).")
       .define(STREAMS_COMMIT_INTERVAL_MS, Type.INT, 100, Range.between(10, 60_000), Importance.LOW,
           "Transaction commit interval: the delay before a status change becomes visible.")

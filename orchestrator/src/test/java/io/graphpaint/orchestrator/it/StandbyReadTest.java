@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * An instance crashes: until the group notices (the session timeout), its keys still belong to it,
  * and with a standby replica the other instance answers for them from its copy, saying so: for a
- * single request, for the list and for the model list's outcome counts.
+ * single request, its event stream, the list and the model list's outcome counts.
  */
 @WithDevStack(scope = WithDevStack.Scope.SUITE, parts = {DevStack.Part.KAFKA, DevStack.Part.SCHEMA_REGISTRY, DevStack.Part.S3})
 class StandbyReadTest {
@@ -154,6 +154,12 @@ class StandbyReadTest {
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         assertThat(read.headers().firstValue(HttpApi.STALE_HEADER)).as(id).isEmpty();
       }
+      // a stream of one of them: its status at once, from the standby copy, not after the session timeout
+      SseReader sse = new SseReader(cluster.http, cluster.base(1) + "/v1/generations/" + ownedByFirst.get(0) + "/events");
+      await().atMost(Duration.ofSeconds(5)).until(() -> !sse.events.isEmpty());
+      assertThat(sse.events.get(0).name()).isEqualTo("status");
+      assertThat(JSON.readTree(sse.events.get(0).data()).path("requestId").asText()).isEqualTo(ownedByFirst.get(0));
+      assertThat(JSON.readTree(sse.events.get(0).data()).path("state").asText()).isEqualTo("SUBMITTED");
       // the list: the crashed owner's partitions from the standby copies, nothing lost, said so
       HttpResponse<String> standbyList = cluster.get(1, "/v1/generations?limit=200");
       assertThat(standbyList.statusCode()).as(standbyList.body()).isEqualTo(200);
