@@ -61,7 +61,13 @@ public final class SafetensorsFile {
       throw new IllegalArgumentException("safetensors file not found: " + file);
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      NDList list = NDList.decode(manager, in);
+      NDList list;
+      try {
+        list = NDList.decode(manager, in);
+      } catch (IllegalArgumentException e) {
+        // DJL says only "Malformed data": name the file
+        throw new IllegalArgumentException("safetensors file " + file + " is not readable: " + e.getMessage(), e);
+      }
       Map<String, NDArray> tensors = new LinkedHashMap<>();
       for (NDArray array : list) {
         if (array.getName() == null || tensors.put(array.getName(), array) != null) {

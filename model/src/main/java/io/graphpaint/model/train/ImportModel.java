@@ -90,7 +90,11 @@ public final class ImportModel {
       JsonNode manifest = TrainRecipe.JSON.readTree(options.model().resolve(ModelDirectory.MODEL_JSON).toFile());
       TrainingConfig training = training(manifest, options.model());
       Map<String, Object> metrics = metrics(options.model());
-      Path run = options.out();
+      // written beside --out and moved into place at the end: a failed import leaves no half-written run
+      Path run = options.out().toAbsolutePath().normalize().resolveSibling(options.out().getFileName() + ".importing");
+      if (Files.exists(run)) {
+        StageCheckpoints.deleteRecursively(run);
+      }
       Files.createDirectories(run);
       // the discriminator's initial value is the recipe's, as in a run started with its seed
       Engine.getInstance().setRandomSeed((int) training.seed());
@@ -110,10 +114,14 @@ public final class ImportModel {
         }
         Files.write(run.resolve(TrainRecipe.TRAINING), TrainRecipe.JSON.writeValueAsBytes(training));
         Files.write(run.resolve(TrainRecipe.TOKENIZER), model.tokenizerJson());
-        // the architecture last: it is what makes the directory a run (see TrainRecipe's --base)
         Files.write(run.resolve(TrainRecipe.ARCHITECTURE), TrainRecipe.JSON.writeValueAsBytes(config));
+      } catch (RuntimeException | IOException e) {
+        StageCheckpoints.deleteRecursively(run);
+        throw e;
       }
-      return new Result(run, config.fusion().mode().name());
+      Files.deleteIfExists(options.out()); // new or empty, as checked above
+      Files.move(run, options.out(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return new Result(options.out(), config.fusion().mode().name());
     } catch (IOException e) {
       throw new UncheckedIOException("could not import " + options.model() + " as a run: " + e.getMessage(), e);
     }

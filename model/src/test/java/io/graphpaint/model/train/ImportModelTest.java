@@ -66,6 +66,23 @@ class ImportModelTest {
       }
     }
 
+    // a model whose weights do not load: nothing is left behind, neither the run nor a part of it
+    Path broken = Files.createDirectories(work.resolve("broken"));
+    try (var files = Files.list(model)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, broken.resolve(file.getFileName()));
+      }
+    }
+    Files.write(broken.resolve(ModelDirectory.weightsFile(GraphPaintModel.UNET)), new byte[] {1, 2, 3});
+    Path notWritten = work.resolve("not-written");
+    assertThatThrownBy(() -> ImportModel.importModel(
+        ImportModel.Options.parse("--model", broken.toString(), "--out", notWritten.toString())))
+        .hasMessageContaining(ModelDirectory.weightsFile(GraphPaintModel.UNET));
+    assertThat(notWritten).doesNotExist();
+    try (var left = Files.list(work)) {
+      assertThat(left.map(path -> path.getFileName().toString())).containsExactlyInAnyOrder("imported", "broken");
+    }
+
     ObjectNode slow = (ObjectNode) TrainRecipe.JSON.readTree(imported.resolve(TrainRecipe.TRAINING).toFile());
     ((ObjectNode) slow.path("fineTuning").path("optimizer")).put("learningRate", 1e-30);
     Path recipe = work.resolve("slow.json");
