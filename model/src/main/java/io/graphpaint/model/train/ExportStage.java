@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes the weights a training run had at the end of one finished stage as a model directory
@@ -70,17 +69,8 @@ public final class ExportStage {
             + " [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY] [--dataset DIR] [--guidance W]";
 
     public static Options parse(String... args) {
-      Map<String, String> values = new LinkedHashMap<>();
-      for (int i = 0; i < args.length; i += 2) {
-        if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'\n" + USAGE);
-        }
-        String name = args[i].substring(2);
-        if (!List.of("run", "stage", "out", "fusion", "dataset", "guidance").contains(name)) {
-          throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
-        }
-        values.put(name, args[i + 1]);
-      }
+      Map<String, String> values =
+          CommandArguments.pairs(args, List.of("run", "stage", "out", "fusion", "dataset", "guidance"), USAGE);
       return new Options(
           path(values.get("run")),
           values.containsKey("stage") ? StageKind.fromId(values.get("stage")) : null,
@@ -138,7 +128,7 @@ public final class ExportStage {
           "stage " + options.stage().id() + " of run " + run + " has not finished (no " + weightsFile.getFileName()
               + "); finished stages: " + finishedStages(run));
     }
-    requireEmpty(options.out());
+    CommandArguments.requireNewOrEmpty(options.out());
     try {
       ModelConfig runConfig = TrainRecipe.JSON.readValue(architectureFile.toFile(), ModelConfig.class);
       FusionMode runFusion = runConfig.fusion().mode();
@@ -258,21 +248,5 @@ public final class ExportStage {
       }
     }
     return finished.isEmpty() ? List.of("none") : finished;
-  }
-
-  private static void requireEmpty(Path out) {
-    if (!Files.exists(out)) {
-      return;
-    }
-    if (!Files.isDirectory(out)) {
-      throw new IllegalArgumentException("--out " + out + " is a file; it must be a new or empty directory");
-    }
-    try (Stream<Path> entries = Files.list(out)) {
-      if (entries.findAny().isPresent()) {
-        throw new IllegalArgumentException("--out " + out + " is not empty; it must be a new or empty directory");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not list " + out, e);
-    }
   }
 }

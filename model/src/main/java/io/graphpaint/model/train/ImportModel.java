@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes a model directory (see {@link ModelDirectory}) as a training run whose stages 0a, 0b and
@@ -53,17 +52,7 @@ public final class ImportModel {
     static final String USAGE = "usage: ImportModel --model DIR --out RUN_DIR";
 
     public static Options parse(String... args) {
-      Map<String, String> values = new LinkedHashMap<>();
-      for (int i = 0; i < args.length; i += 2) {
-        if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'\n" + USAGE);
-        }
-        String name = args[i].substring(2);
-        if (!List.of("model", "out").contains(name)) {
-          throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
-        }
-        values.put(name, args[i + 1]);
-      }
+      Map<String, String> values = CommandArguments.pairs(args, List.of("model", "out"), USAGE);
       return new Options(
           values.containsKey("model") ? Path.of(values.get("model")) : null,
           values.containsKey("out") ? Path.of(values.get("out")) : null);
@@ -83,7 +72,7 @@ public final class ImportModel {
 
   /** Imports the model; see the class comment. */
   public static Result importModel(Options options) {
-    requireEmpty(options.out());
+    CommandArguments.requireNewOrEmpty(options.out());
     // read (and checked) before anything is written: a directory that is not a model fails here
     var config = ModelDirectory.readConfig(options.model());
     try {
@@ -146,21 +135,5 @@ public final class ImportModel {
   private static Map<String, Object> metrics(Path model) throws IOException {
     Path file = model.resolve(ModelDirectory.METRICS_JSON);
     return Files.isRegularFile(file) ? TrainRecipe.JSON.readValue(file.toFile(), Map.class) : Map.of();
-  }
-
-  private static void requireEmpty(Path out) {
-    if (!Files.exists(out)) {
-      return;
-    }
-    if (!Files.isDirectory(out)) {
-      throw new IllegalArgumentException("--out " + out + " is a file; it must be a new or empty directory");
-    }
-    try (Stream<Path> entries = Files.list(out)) {
-      if (entries.findAny().isPresent()) {
-        throw new IllegalArgumentException("--out " + out + " is not empty; it must be a new or empty directory");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not list " + out, e);
-    }
   }
 }
