@@ -25,7 +25,8 @@ import java.util.Map;
  * training.json (the defaults when the model has none), and each of the three stages the model's
  * weights as final weights; the GAN discriminator, which a model directory does not hold, is at
  * its initial value (stage 2 does not use it). Each stage's summary.json names the model it came
- * from and carries that stage's summary from the model's metrics.json where there is one.
+ * from (its directory's name and its creation time) and carries that stage's summary from the
+ * model's metrics.json where there is one.
  *
  * <pre>
  * ImportModel --model DIR --out RUN_DIR
@@ -94,7 +95,8 @@ public final class ImportModel {
           Files.createDirectories(stage);
           SafetensorsFile.write(TrainRecipe.finalWeights(run, kind), model.parameters().arrays());
           Map<String, Object> summary = new LinkedHashMap<>();
-          summary.put("importedFrom", options.model().toAbsolutePath().normalize().toString());
+          // the model's directory name and creation time, as a --base variant records its base run's name
+          summary.put("importedFrom", options.model().toAbsolutePath().normalize().getFileName().toString());
           summary.put("modelCreatedAt", manifest.path("createdAt").asText(""));
           if (metrics.get(kind.id()) instanceof Map<?, ?> recorded) {
             recorded.forEach((name, value) -> summary.putIfAbsent(String.valueOf(name), value));

@@ -61,7 +61,7 @@ class ImportModelTest {
         weights.forEach((name, array) ->
             assertThat(stage.get(name).toFloatArray()).as(kind.id() + " " + name).containsExactly(array.toFloatArray()));
         String summary = Files.readString(TrainRecipe.summary(imported, kind));
-        assertThat(summary).contains("\"importedFrom\" : \"" + model.toAbsolutePath().normalize() + "\"",
+        assertThat(summary).contains("\"importedFrom\" : \"model\"", "\"modelCreatedAt\" : \"20",
             "\"steps\" : " + (kind == StageKind.TEXT_TO_IMAGE ? 6 : 1));
       }
     }
