@@ -81,7 +81,8 @@ public final class ImportModel {
       TrainingConfig training = training(manifest, options.model());
       Map<String, Object> metrics = metrics(options.model());
       // written beside --out and moved into place at the end: a failed import leaves no half-written run
-      Path run = options.out().toAbsolutePath().normalize().resolveSibling(options.out().getFileName() + ".importing");
+      Path target = options.out().toAbsolutePath().normalize();
+      Path run = target.resolveSibling(target.getFileName() + ".importing");
       if (Files.exists(run)) {
         StageCheckpoints.deleteRecursively(run);
       }
@@ -110,8 +111,8 @@ public final class ImportModel {
         StageCheckpoints.deleteRecursively(run);
         throw e;
       }
-      Files.deleteIfExists(options.out()); // new or empty, as checked above
-      Files.move(run, options.out(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.deleteIfExists(target); // new or empty, as checked above
+      Files.move(run, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return new Result(options.out(), config.fusion().mode().name());
     } catch (IOException e) {
       throw new UncheckedIOException("could not import " + options.model() + " as a run: " + e.getMessage(), e);
