@@ -161,13 +161,7 @@ final class TrainCommand implements Callable<Integer> {
     if (labelDropout != null) {
       args.addAll(List.of("--label-dropout", labelDropout.toString()));
     }
-    TrainRecipe.Options options;
-    try {
-      options = TrainRecipe.Options.parse(args.toArray(String[]::new));
-    } catch (IllegalArgumentException e) {
-      // the recipe's own message, without its usage block: picocli's --help is the usage here
-      throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
-    }
+    TrainRecipe.Options options = usageChecked(() -> TrainRecipe.Options.parse(args.toArray(String[]::new)));
     if (options.threads() > 0) {
       // read once when the engine starts, so it must be set before any array is made
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
@@ -175,6 +169,18 @@ final class TrainCommand implements Callable<Integer> {
     Path model = new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
     System.out.println("serve it with: ./graphpaint up --model " + model);
     return 0;
+  }
+
+  /**
+   * Options parsed by a training tool: a refusal is a usage error (exit 2) with the tool's own
+   * message, without its usage block (picocli's --help is the usage here).
+   */
+  private static <T> T usageChecked(java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
+    }
   }
 
   /** {@code graphpaint train export}: a finished stage of a run as a model directory (model.train.ExportStage). */
@@ -219,12 +225,7 @@ final class TrainCommand implements Callable<Integer> {
       if (guidance != null) {
         args.addAll(List.of("--guidance", guidance.toString()));
       }
-      ExportStage.Options options;
-      try {
-        options = ExportStage.Options.parse(args.toArray(String[]::new));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
-      }
+      ExportStage.Options options = usageChecked(() -> ExportStage.Options.parse(args.toArray(String[]::new)));
       ExportStage.Result result = ExportStage.export(options); // a failure is reported as one line, exit 1
       System.out.println("stage " + result.stage().id() + " of " + run + " written to " + result.directory() + " (fusion mode "
           + result.fusion() + ")" + (result.leftOut().isEmpty() ? "" : "; left out " + result.leftOut()));
@@ -248,13 +249,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      ImportModel.Options options;
-      try {
-        options = ImportModel.Options.parse("--model", model.toString(), "--out", out.toString());
-      } catch (IllegalArgumentException e) {
-        throw new CliException(e.getMessage().lines().findFirst().orElse(e.getMessage()), 2, e);
-      }
-      ImportModel.Result result = ImportModel.importModel(options); // a failure is reported as one line, exit 1
+      // both options are required by picocli, so the options cannot be refused here
+      ImportModel.Result result = ImportModel.importModel(new ImportModel.Options(model, out)); // a failure: one line, exit 1
       System.out.println(model + " written as run " + result.run() + " (stages 0a, 0b and 1 finished, fusion mode "
           + result.fusionMode() + "); fine-tune it with: ./graphpaint train --dataset DIR --run NEW_RUN --base "
           + result.run());
