@@ -90,7 +90,8 @@ public final class OrchestratorConfig extends AbstractConfig {
       .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.HIGH,
           "When set, /v1 and /internal require 'Authorization: Bearer <token>' (or access_token= for SSE).")
       .define(HTTP_FORWARD_TIMEOUT_MS, Type.INT, 2000, Range.between(50, 60_000), Importance.LOW,
-          "Timeout of a query forwarded to the instance that owns a key.")
+          "Timeout of a query forwarded to another instance: the owner of a key, or each instance asked at once"
+              + " for a list.")
       .define(HTTP_LIST_MAX_LIMIT, Type.INT, 200, Range.between(1, 10_000), Importance.LOW,
           "Largest 'limit' of GET /v1/generations.")
       .define(GRAPH_MAX_OBJECTS, Type.INT, 32, Range.between(1, 1024), Importance.MEDIUM,

@@ -5,7 +5,6 @@ import io.graphpaint.orchestrator.status.ModelCounts;
 import io.graphpaint.orchestrator.status.RecentIndex;
 import io.graphpaint.orchestrator.status.RequestStatus;
 import io.graphpaint.orchestrator.status.StatusTopology;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,10 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -39,8 +44,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Interactive queries over the status stores of every orchestrator instance: a key is read where
- * it lives ({@link KafkaStreams#queryMetadataForKey}), here or on its owner over HTTP; lists are
- * gathered from every instance and merged.
+ * it lives ({@link KafkaStreams#queryMetadataForKey}), here or on its owner over HTTP; lists and
+ * counts are gathered from every instance, all asked at once, and merged.
  *
  * <p>With standby replicas ({@code graphpaint.streams.standby.replicas} >= 1), {@link
  * #statusOrStandby} still answers while a key's owner cannot: after the owner crashed and before
@@ -199,23 +204,53 @@ public final class StatusQueries {
    *     instance nor from a standby
    */
   public ListRead recentOrStandby(int limit) {
-    List<RequestStatus> all = new ArrayList<>(localRecent(limit));
-    boolean stale = false;
-    List<StreamsMetadata> instances = List.copyOf(streams.streamsMetadataForStore(StatusTopology.STATUS_STORE));
+    String route = INTERNAL_RECENT + "?limit=" + limit;
+    Gathered<RequestStatus> gathered = gather(StatusTopology.STATUS_STORE, () -> localRecent(limit), route,
+        RequestStatus.getClassSchema(), StatusQueries::requestPartitions, here -> localRecent(limit, here, true),
+        route + "&");
+    return new ListRead(newestFirst(gathered.items(), limit), gathered.stale());
+  }
+
+  /** What every instance answered to a fan-out read, and whether some of it came from standby copies. */
+  private record Gathered<T>(List<T> items, boolean stale) {}
+
+  /**
+   * Reads {@code store} on every instance: {@code localRead} here, the internal route {@code route}
+   * on the others, all of them asked at once (the read takes as long as the slowest instance, not
+   * the sum). The partitions of an instance that cannot answer are read from their standby copies
+   * ({@link #fromStandbys}, with {@code partitionsOf}, {@code localStaleRead} and {@code standbyRoute}).
+   *
+   * @throws StoreUnavailableException when some partition can be read neither from its active
+   *     instance nor from a standby
+   */
+  private <T extends SpecificRecord> Gathered<T> gather(String store, Supplier<List<T>> localRead, String route,
+      Schema schema, Function<Set<TopicPartition>, Set<Integer>> partitionsOf,
+      Function<Set<Integer>, List<T>> localStaleRead, String standbyRoute) {
+    List<StreamsMetadata> instances = List.copyOf(streams.streamsMetadataForStore(store));
+    Map<StreamsMetadata, CompletableFuture<List<T>>> asked = new LinkedHashMap<>();
     for (StreamsMetadata instance : instances) {
-      if (self.equals(instance.hostInfo())) {
-        continue;
+      if (!self.equals(instance.hostInfo())) {
+        asked.put(instance, fetchAsync(instance.hostInfo(), route, schema));
       }
+    }
+    List<T> all;
+    try {
+      all = new ArrayList<>(localRead.get()); // while the others answer
+    } catch (RuntimeException e) {
+      asked.values().forEach(answer -> answer.cancel(true));
+      throw e;
+    }
+    boolean stale = false;
+    for (Map.Entry<StreamsMetadata, CompletableFuture<List<T>>> answer : asked.entrySet()) {
       try {
-        all.addAll(fetch(instance.hostInfo(), INTERNAL_RECENT + "?limit=" + limit, RequestStatus.getClassSchema()));
+        all.addAll(await(answer.getKey().hostInfo(), answer.getValue()));
       } catch (StoreUnavailableException failure) {
-        all.addAll(fromStandbys(requestPartitions(instance.topicPartitions()), instances,
-            StatusQueries::requestPartitions, here -> localRecent(limit, here, true),
-            INTERNAL_RECENT + "?limit=" + limit + "&", RequestStatus.getClassSchema(), failure));
+        all.addAll(fromStandbys(partitionsOf.apply(answer.getKey().topicPartitions()), instances, partitionsOf,
+            localStaleRead, standbyRoute, schema, failure));
         stale = true;
       }
     }
-    return new ListRead(newestFirst(all, limit), stale);
+    return new Gathered<>(all, stale);
   }
 
   /**
@@ -227,8 +262,7 @@ public final class StatusQueries {
    *     has no standby copy that answers
    */
   private <T extends SpecificRecord> List<T> fromStandbys(Set<Integer> partitions, List<StreamsMetadata> instances,
-      java.util.function.Function<Set<TopicPartition>, Set<Integer>> partitionsOf,
-      java.util.function.Function<Set<Integer>, List<T>> localRead, String route, Schema schema,
+      Function<Set<TopicPartition>, Set<Integer>> partitionsOf, Function<Set<Integer>, List<T>> localRead, String route, Schema schema,
       StoreUnavailableException failure) {
     List<T> found = new ArrayList<>();
     Set<Integer> missing = new java.util.TreeSet<>(partitions);
@@ -328,26 +362,13 @@ public final class StatusQueries {
    *     instance nor from a standby
    */
   public CountsRead modelCountsOrStandby() {
-    List<ModelCounts> all = new ArrayList<>(localModelCounts());
-    boolean stale = false;
-    List<StreamsMetadata> instances = List.copyOf(streams.streamsMetadataForStore(StatusTopology.MODEL_COUNTS_STORE));
-    for (StreamsMetadata instance : instances) {
-      if (self.equals(instance.hostInfo())) {
-        continue;
-      }
-      try {
-        all.addAll(fetch(instance.hostInfo(), INTERNAL_MODEL_COUNTS, ModelCounts.getClassSchema()));
-      } catch (StoreUnavailableException failure) {
-        all.addAll(fromStandbys(countsPartitions(instance.topicPartitions()), instances,
-            StatusQueries::countsPartitions, here -> localModelCounts(here, true), INTERNAL_MODEL_COUNTS + "?",
-            ModelCounts.getClassSchema(), failure));
-        stale = true;
-      }
-    }
+    Gathered<ModelCounts> gathered = gather(StatusTopology.MODEL_COUNTS_STORE, this::localModelCounts,
+        INTERNAL_MODEL_COUNTS, ModelCounts.getClassSchema(), StatusQueries::countsPartitions,
+        here -> localModelCounts(here, true), INTERNAL_MODEL_COUNTS + "?");
     // Each version lives in one partition, so on one instance: a plain union.
     Map<String, ModelCounts> merged = new HashMap<>();
-    all.forEach(c -> merged.put(c.getModelVersion(), c));
-    return new CountsRead(merged, stale);
+    gathered.items().forEach(c -> merged.put(c.getModelVersion(), c));
+    return new CountsRead(merged, gathered.stale());
   }
 
   /** The counts of the partitions active on this instance. */
@@ -417,14 +438,23 @@ public final class StatusQueries {
   }
 
   private <T extends SpecificRecord> List<T> fetch(HostInfo host, String pathAndQuery, Schema schema) {
+    return await(host, fetchAsync(host, pathAndQuery, schema));
+  }
+
+  /** Asks {@code host} for the list at {@code pathAndQuery}; fails with a {@link StoreUnavailableException}. */
+  private <T extends SpecificRecord> CompletableFuture<List<T>> fetchAsync(HostInfo host, String pathAndQuery,
+      Schema schema) {
     HttpRequest.Builder request = HttpRequest.newBuilder(
             URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
         .timeout(timeout)
         .header("Accept", AvroBinary.CONTENT_TYPE)
         .GET();
     bearerToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
-    try {
-      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        throw new StoreUnavailableException("instance " + host + " is unreachable: " + cause.getMessage(), cause);
+      }
       if (response.statusCode() == 404) {
         return List.of();
       }
@@ -433,9 +463,19 @@ public final class StatusQueries {
             + " to " + pathAndQuery, null);
       }
       return AvroBinary.decodeList(response.body(), schema);
-    } catch (IOException e) {
-      throw new StoreUnavailableException("instance " + host + " is unreachable: " + e.getMessage(), e);
+    });
+  }
+
+  private static <T> List<T> await(HostInfo host, CompletableFuture<List<T>> answer) {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StoreUnavailableException failure) {
+        throw failure;
+      }
+      throw new StoreUnavailableException("asking instance " + host + " failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("interrupted while asking " + host, e);
     }

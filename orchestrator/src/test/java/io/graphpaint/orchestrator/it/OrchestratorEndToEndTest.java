@@ -276,13 +276,14 @@ class OrchestratorEndToEndTest {
     for (int instance = 0; instance < 2; instance++) {
       JsonNode list = JSON.readTree(cluster.get(instance, "/v1/generations?limit=100").body());
       List<String> listed = new ArrayList<>();
-      List<String> submitted = new ArrayList<>();
+      List<java.time.Instant> submitted = new ArrayList<>();
       list.path("items").forEach(item -> {
         listed.add(item.path("requestId").asText());
-        submitted.add(item.path("submittedAt").asText());
+        // As instants: ISO-8601 text drops a zero fraction ("...:37Z"), which sorts after "...:37.300Z" as text.
+        submitted.add(java.time.Instant.parse(item.path("submittedAt").asText()));
       });
       assertThat(listed).containsAll(ids);
-      List<String> sorted = new ArrayList<>(submitted);
+      List<java.time.Instant> sorted = new ArrayList<>(submitted);
       sorted.sort(java.util.Comparator.reverseOrder());
       assertThat(submitted).isEqualTo(sorted);
     }
