@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Benchmark results: one row per run (the full model, the baselines, ground truth), one column
- * per metric; printed as a table and written as JSON.
+ * per metric; and, when rows were compared, one comparison per pair (differences between two rows
+ * and their errors); printed as tables and written as JSON.
  */
 public final class BenchmarkReport {
 
@@ -43,6 +44,7 @@ public final class BenchmarkReport {
 
   private final String title;
   private final List<Row> rows = new ArrayList<>();
+  private final List<Row> comparisons = new ArrayList<>();
   private final Map<String, String> notes = new LinkedHashMap<>();
 
   public BenchmarkReport(String title) {
@@ -60,6 +62,12 @@ public final class BenchmarkReport {
     return this;
   }
 
+  /** A comparison of two rows (e.g. their differences, paired over the same graphs), printed in a table of its own. */
+  public BenchmarkReport compare(String name, Map<String, String> settings, Map<String, Double> metrics) {
+    comparisons.add(new Row(name, metrics, settings));
+    return this;
+  }
+
   /** Context printed under the table: dataset, seed, feature space, command. */
   public BenchmarkReport note(String key, String value) {
     notes.put(key, value);
@@ -74,17 +82,31 @@ public final class BenchmarkReport {
     return List.copyOf(rows);
   }
 
+  public List<Row> comparisons() {
+    return List.copyOf(comparisons);
+  }
+
   public Map<String, String> notes() {
     return java.util.Collections.unmodifiableMap(notes);
   }
 
   public String toTable() {
-    Set<String> columns = new LinkedHashSet<>();
-    rows.forEach(r -> columns.addAll(r.metrics().keySet()));
-    int nameWidth = Math.max(3, rows.stream().mapToInt(r -> r.name().length()).max().orElse(3));
     StringBuilder sb = new StringBuilder();
     sb.append(title).append('\n');
-    StringBuilder header = new StringBuilder(String.format("%-" + nameWidth + "s", "run"));
+    table(sb, "run", rows);
+    if (!comparisons.isEmpty()) {
+      sb.append('\n');
+      table(sb, "comparison", comparisons);
+    }
+    notes.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+    return sb.toString();
+  }
+
+  private static void table(StringBuilder sb, String first, List<Row> rows) {
+    Set<String> columns = new LinkedHashSet<>();
+    rows.forEach(r -> columns.addAll(r.metrics().keySet()));
+    int nameWidth = Math.max(first.length(), rows.stream().mapToInt(r -> r.name().length()).max().orElse(3));
+    StringBuilder header = new StringBuilder(String.format("%-" + nameWidth + "s", first));
     List<Integer> widths = new ArrayList<>();
     for (String c : columns) {
       int w = Math.max(c.length(), 10);
@@ -98,13 +120,11 @@ public final class BenchmarkReport {
       int i = 0;
       for (String c : columns) {
         Double v = r.metrics().get(c);
-        String cell = v == null ? "-" : format(v);
+        String cell = v == null || v.isNaN() ? "-" : format(v);
         sb.append(" | ").append(String.format("%" + widths.get(i++) + "s", cell));
       }
       sb.append('\n');
     }
-    notes.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
-    return sb.toString();
   }
 
   private static String format(double v) {
@@ -117,7 +137,19 @@ public final class BenchmarkReport {
   public byte[] toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("title", title);
-    ArrayNode array = root.putArray("rows");
+    writeRows(root.putArray("rows"), rows);
+    if (!comparisons.isEmpty()) {
+      writeRows(root.putArray("comparisons"), comparisons);
+    }
+    root.set("notes", JSON.valueToTree(notes));
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeRows(ArrayNode array, List<Row> rows) {
     for (Row r : rows) {
       ObjectNode row = array.addObject();
       row.put("name", r.name());
@@ -133,12 +165,15 @@ public final class BenchmarkReport {
         }
       });
     }
-    root.set("notes", JSON.valueToTree(notes));
-    try {
-      return JSON.writeValueAsBytes(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  }
+
+  private static Row readRow(com.fasterxml.jackson.databind.JsonNode row) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    row.path("metrics").fields().forEachRemaining(e ->
+        metrics.put(e.getKey(), e.getValue().isNull() ? Double.NaN : e.getValue().asDouble()));
+    Map<String, String> settings = new LinkedHashMap<>();
+    row.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+    return new Row(row.path("name").asText(), metrics, settings);
   }
 
   public static BenchmarkReport fromJson(byte[] json) {
@@ -146,12 +181,10 @@ public final class BenchmarkReport {
       var root = JSON.readTree(json);
       BenchmarkReport report = new BenchmarkReport(root.path("title").asText());
       for (var row : root.path("rows")) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        row.path("metrics").fields().forEachRemaining(e ->
-            metrics.put(e.getKey(), e.getValue().isNull() ? Double.NaN : e.getValue().asDouble()));
-        Map<String, String> settings = new LinkedHashMap<>();
-        row.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        report.add(row.path("name").asText(), settings, metrics);
+        report.rows.add(readRow(row));
+      }
+      for (var row : root.path("comparisons")) {
+        report.comparisons.add(readRow(row));
       }
       root.path("notes").fields().forEachRemaining(e -> report.note(e.getKey(), e.getValue().asText()));
       return report;

@@ -39,6 +39,11 @@ import javax.imageio.ImageIO;
  * first {@code --grid} graphs of each split: the graph as text, its ground-truth render and the
  * first sample of each model at the first guidance scale (see {@link SampleGrid}).
  *
+ * <p>Each row carries the standard errors of its OOR and relation accuracy over graphs ({@link
+ * ClusteredRatio}), and the report compares rows of the same split and guidance scale: OOR and
+ * relation accuracy of one model minus another's, paired over the same graphs and seeds, with the
+ * paired error ({@code --compare A:B,...}; by default the first model against each other one).
+ *
  * <p>{@code --only clip} samples nothing: one row per model and split with the {@link
  * ClipRelations} of the model's CLIP on the ground truth (does it tell a caption from its
  * reversed-relations twin, an image from its mirror), for stage-0a CLIPs, in seconds.
@@ -46,7 +51,7 @@ import javax.imageio.ImageIO;
  * <pre>
  * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
  *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5]
- *     [--grid 8] [--only all|clip] [--out DIR]
+ *     [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]
  * </pre>
  */
 public final class ModelBenchmark {
@@ -65,9 +70,12 @@ public final class ModelBenchmark {
    * @param grid graphs per split shown in {@code grid-<split>.png}, in [0, 64] (0 = no grid)
    * @param clipOnly measure only the {@link ClipRelations} of each model's CLIP, sampling nothing
    *     ({@code --only clip}); the sampling options are then unused and no grid is drawn
+   * @param compare pairs of model rows {A, B} whose differences A - B are reported; empty: the
+   *     first model against each other one
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
-      int steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly) {
+      int steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly,
+      List<List<String>> compare) {
 
     public Options {
       if (dataset == null || models == null || models.isEmpty() || out == null) {
@@ -98,9 +106,30 @@ public final class ModelBenchmark {
       if (grid < 0 || grid > 64) {
         throw new IllegalArgumentException("--grid must be within [0, 64] (0 = no grid), got " + grid);
       }
+      compare = compare == null ? List.of() : compare.stream().map(List::copyOf).toList();
+      for (List<String> pair : compare) {
+        if (pair.size() != 2 || pair.get(0).equals(pair.get(1))) {
+          throw new IllegalArgumentException("--compare takes pairs A:B of two different model rows, got " + pair);
+        }
+        for (String name : pair) {
+          if (!models.containsKey(name)) {
+            throw new IllegalArgumentException("--compare names '" + name + "', which is not a --model row (rows: "
+                + String.join(", ", models.keySet()) + ")");
+          }
+        }
+      }
       models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
       splits = List.copyOf(splits);
       guidance = List.copyOf(guidance);
+    }
+
+    /** The pairs {A, B} of model rows whose differences A - B are reported. */
+    public List<List<String>> comparedPairs() {
+      if (!compare.isEmpty()) {
+        return compare;
+      }
+      List<String> names = List.copyOf(models.keySet());
+      return names.subList(1, names.size()).stream().map(other -> List.of(names.get(0), other)).toList();
     }
 
     /** The prompt a model row is sampled with. */
@@ -110,7 +139,7 @@ public final class ModelBenchmark {
 
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
         + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50]"
-        + " [--guidance 1.0,1.5] [--grid 8] [--only all|clip] [--out DIR]";
+        + " [--guidance 1.0,1.5] [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]";
 
     public static Options parse(String... args) {
       Map<String, Path> models = new LinkedHashMap<>();
@@ -130,7 +159,8 @@ public final class ModelBenchmark {
             throw new IllegalArgumentException("--model " + model + " is given twice; row names must differ");
           }
           models.put(model, Path.of(args[i + 1].substring(eq + 1)));
-        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid", "only")
+        } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid", "only",
+            "compare")
             .contains(name)) {
           values.put(name, args[i + 1]);
         } else {
@@ -158,7 +188,8 @@ public final class ModelBenchmark {
             Path.of(values.getOrDefault("out", "benchmark-out")),
             values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
             Integer.parseInt(values.getOrDefault("grid", "8")),
-            only.equals("clip"));
+            only.equals("clip"),
+            values.containsKey("compare") ? pairs(values.get("compare")) : List.of());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -171,6 +202,19 @@ public final class ModelBenchmark {
   static final long RELIANCE_SEED = 7L;
 
   private ModelBenchmark() {}
+
+  private static List<List<String>> pairs(String commaSeparated) {
+    List<List<String>> pairs = new ArrayList<>();
+    for (String pair : commaSeparated.split(",")) {
+      String[] sides = pair.trim().split(":", -1);
+      if (sides.length != 2 || sides[0].isBlank() || sides[1].isBlank()) {
+        throw new IllegalArgumentException("--compare takes pairs A:B of model rows, comma-separated, got '" + pair.trim()
+            + "'\n" + Options.USAGE);
+      }
+      pairs.add(List.of(sides[0].trim(), sides[1].trim()));
+    }
+    return pairs;
+  }
 
   private static Set<String> names(String commaSeparated) {
     Set<String> names = new LinkedHashSet<>();
@@ -206,6 +250,7 @@ public final class ModelBenchmark {
     List<String> prompts = new ArrayList<>();
     options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
     report.note("prompts", String.join(", ", prompts));
+    Map<String, Tallies> tallies = new LinkedHashMap<>(); // by model, split and guidance: what the comparisons pair
     try (NDManager root = NDManager.newBaseManager()) {
       List<Map.Entry<String, Path>> models = new ArrayList<>(options.models().entrySet());
       // one frozen CLIP for every row: the first model's
@@ -229,8 +274,10 @@ public final class ModelBenchmark {
               for (double guidance : options.guidance()) {
                 String row = model.getKey() + " " + split + " w=" + format(guidance);
                 Path dir = sampleDirectory(options.out(), model.getKey(), split, guidance);
-                Map<String, Double> metrics =
+                Measured measured =
                     sampleAndMeasure(sampler, entries, options, guidance, prompt, dir, features, groundTruth);
+                tallies.put(cell(model.getKey(), split, guidance), measured.tallies());
+                Map<String, Double> metrics = measured.metrics();
                 metrics.putAll(reliance);
                 Map<String, String> settings = new LinkedHashMap<>();
                 settings.put("model", model.getKey());
@@ -245,6 +292,7 @@ public final class ModelBenchmark {
         }
       }
     }
+    compare(options, tallies, report);
     report.writeJson(options.out().resolve("report.json"));
     Files.writeString(options.out().resolve("report.txt"), report.toTable());
     if (options.grid() > 0) {
@@ -253,6 +301,73 @@ public final class ModelBenchmark {
       }
     }
     return report;
+  }
+
+  /** Per graph, in the split's order: objects found of the graph's objects, relations held of its relations. */
+  record Tallies(List<ClusteredRatio.Tally> objects, List<ClusteredRatio.Tally> relations) {}
+
+  /** A row's metrics and the per-graph counts behind them. */
+  record Measured(Map<String, Double> metrics, Tallies tallies) {}
+
+  private static String cell(String model, String split, double guidance) {
+    return model + "\u0000" + split + "\u0000" + format(guidance);
+  }
+
+  /**
+   * The comparisons of {@link Options#comparedPairs()}: for every split and guidance scale, A's OOR
+   * and relation accuracy minus B's, with the paired errors over graphs.
+   */
+  static void compare(Options options, Map<String, Tallies> tallies, BenchmarkReport report) {
+    for (List<String> pair : options.comparedPairs()) {
+      for (String split : options.splits()) {
+        for (double guidance : options.guidance()) {
+          Tallies a = tallies.get(cell(pair.get(0), split, guidance));
+          Tallies b = tallies.get(cell(pair.get(1), split, guidance));
+          if (a == null || b == null) {
+            continue;
+          }
+          ClusteredRatio.Estimate oor = ClusteredRatio.difference(a.objects(), b.objects());
+          ClusteredRatio.Estimate relations = ClusteredRatio.difference(a.relations(), b.relations());
+          Map<String, Double> metrics = new LinkedHashMap<>();
+          metrics.put("graphs", (double) oor.graphs());
+          metrics.put("oor_difference", oor.value());
+          metrics.put("oor_difference_se", oor.standardError());
+          metrics.put("relation_accuracy_difference", relations.value());
+          metrics.put("relation_accuracy_difference_se", relations.standardError());
+          Map<String, String> settings = new LinkedHashMap<>();
+          settings.put("a", pair.get(0));
+          settings.put("b", pair.get(1));
+          settings.put("split", split);
+          settings.put("guidance", format(guidance));
+          report.compare(pair.get(0) + " - " + pair.get(1) + " " + split + " w=" + format(guidance), settings, metrics);
+        }
+      }
+    }
+  }
+
+  /**
+   * Per graph of {@code graphIds}, in that order, the counts of its images' evaluations (ids
+   * {@code <graph>_<n>.png} when a graph has several samples, the graph's id when one).
+   */
+  static Tallies tallies(List<ImageEvaluation> evaluations, List<String> graphIds, int samples) {
+    Map<String, long[]> byGraph = new LinkedHashMap<>();
+    graphIds.forEach(id -> byGraph.put(id, new long[4]));
+    for (ImageEvaluation evaluation : evaluations) {
+      long[] counts = byGraph.get(graphOf(evaluation, samples));
+      if (counts != null) {
+        counts[0] += evaluation.foundObjects();
+        counts[1] += evaluation.graphObjects();
+        counts[2] += evaluation.relationsHeld();
+        counts[3] += evaluation.relations();
+      }
+    }
+    List<ClusteredRatio.Tally> objects = new ArrayList<>();
+    List<ClusteredRatio.Tally> relations = new ArrayList<>();
+    for (long[] counts : byGraph.values()) {
+      objects.add(new ClusteredRatio.Tally(counts[0], counts[1]));
+      relations.add(new ClusteredRatio.Tally(counts[2], counts[3]));
+    }
+    return new Tallies(objects, relations);
   }
 
   /** {@code --only clip}: a row per model and split with the {@link ClipRelations} of its CLIP on the ground truth. */
@@ -405,7 +520,7 @@ public final class ModelBenchmark {
     return out;
   }
 
-  private static Map<String, Double> sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,
+  private static Measured sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,
       Options options, double guidance, PromptKind prompt, Path dir, ImageFeatures features, DirectoryBlobStore groundTruth)
       throws IOException {
     Files.createDirectories(dir);
@@ -431,10 +546,19 @@ public final class ModelBenchmark {
     Evaluation.Result result = Evaluation.evaluate(new DirectoryBlobStore(dir), entries,
         new Evaluation.Options(null, features, groundTruth, 0));
     Map<String, Double> metrics = new LinkedHashMap<>(result.asMap());
-    metrics.put("graphs_all_samples_satisfied",
-        allSamplesSatisfied(result.images(), entries.stream().map(ManifestEntry::id).toList(), options.samples()));
+    List<String> graphIds = entries.stream().map(ManifestEntry::id).toList();
+    Tallies tallies = tallies(result.images(), graphIds, options.samples());
+    metrics.put("oor_se", ClusteredRatio.of(tallies.objects()).standardError());
+    metrics.put("relation_accuracy_se", ClusteredRatio.of(tallies.relations()).standardError());
+    metrics.put("graphs_all_samples_satisfied", allSamplesSatisfied(result.images(), graphIds, options.samples()));
     metrics.put("images_per_second", images.size() / seconds);
-    return metrics;
+    return new Measured(metrics, tallies);
+  }
+
+  /** The graph an image evaluation belongs to: its id is "<graph>_<n>.png" when a graph has several samples. */
+  private static String graphOf(ImageEvaluation evaluation, int samples) {
+    String id = evaluation.id();
+    return samples == 1 ? id : id.substring(0, id.lastIndexOf('_'));
   }
 
   /** Fraction of graphs whose every sample has all objects found and all relations held. */
@@ -446,8 +570,7 @@ public final class ModelBenchmark {
       seen.put(id, 0);
     }
     for (ImageEvaluation evaluation : evaluations) {
-      String id = evaluation.id(); // "<graph>_<n>.png" when a graph has several samples
-      String graph = samples == 1 ? id : id.substring(0, id.lastIndexOf('_'));
+      String graph = graphOf(evaluation, samples);
       seen.computeIfPresent(graph, (k, v) -> v + 1);
       boolean ok = evaluation.foundObjects() == evaluation.graphObjects()
           && evaluation.relationsHeld() == evaluation.relations();

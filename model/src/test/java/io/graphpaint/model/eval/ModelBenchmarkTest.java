@@ -47,6 +47,56 @@ class ModelBenchmarkTest {
   }
 
   @Test
+  void tallyingGroupsTheSamplesOfEachGraphInTheSplitsOrder() {
+    List<ImageEvaluation> evaluations = List.of(
+        evaluation("g2_0.png", 3, 1, 2, 0), evaluation("g1_0.png", 2, 2, 1, 1),
+        evaluation("g1_1.png", 2, 1, 1, 0), evaluation("g2_1.png", 3, 3, 2, 2));
+    ModelBenchmark.Tallies tallies = ModelBenchmark.tallies(evaluations, List.of("g1", "g2", "g3"), 2);
+    assertThat(tallies.objects()).containsExactly(new ClusteredRatio.Tally(3, 4), new ClusteredRatio.Tally(4, 6),
+        new ClusteredRatio.Tally(0, 0)); // g3: no images
+    assertThat(tallies.relations()).containsExactly(new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(2, 4),
+        new ClusteredRatio.Tally(0, 0));
+  }
+
+  @Test
+  void comparisonsPairTheSameSplitAndScaleAndDefaultToTheFirstModelAgainstEachOther() {
+    ModelBenchmark.Options options = ModelBenchmark.Options.parse(
+        "--dataset", "d", "--model", "full=m1", "--model", "text=m2", "--model", "caption=m3", "--splits", "test",
+        "--guidance", "2");
+    assertThat(options.comparedPairs()).containsExactly(List.of("full", "text"), List.of("full", "caption"));
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "full=m1", "--model", "text=m2",
+        "--compare", "text:full").comparedPairs()).containsExactly(List.of("text", "full"));
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--compare", "a:b"))
+        .hasMessageContaining("--compare names 'b', which is not a --model row (rows: a)");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--compare", "a:a"))
+        .hasMessageContaining("two different model rows");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--compare", "a"))
+        .hasMessageContaining("--compare takes pairs A:B of model rows, comma-separated, got 'a'");
+
+    List<ClusteredRatio.Tally> hits = List.of(new ClusteredRatio.Tally(2, 2), new ClusteredRatio.Tally(1, 2));
+    List<ClusteredRatio.Tally> misses = List.of(new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(0, 2));
+    java.util.Map<String, ModelBenchmark.Tallies> tallies = new java.util.LinkedHashMap<>();
+    tallies.put("full\u0000test\u00002", new ModelBenchmark.Tallies(hits, hits));
+    tallies.put("text\u0000test\u00002", new ModelBenchmark.Tallies(misses, hits));
+    // caption was not sampled (say it failed to load): its comparison is left out
+    BenchmarkReport report = new BenchmarkReport("t");
+    ModelBenchmark.compare(options, tallies, report);
+
+    assertThat(report.comparisons()).hasSize(1);
+    BenchmarkReport.Row row = report.comparisons().get(0);
+    assertThat(row.name()).isEqualTo("full - text test w=2");
+    assertThat(row.settings()).containsEntry("a", "full").containsEntry("b", "text").containsEntry("split", "test")
+        .containsEntry("guidance", "2");
+    assertThat(row.metrics()).containsEntry("graphs", 2.0).containsEntry("oor_difference", 0.5)
+        .containsEntry("relation_accuracy_difference", 0.0).containsEntry("relation_accuracy_difference_se", 0.0);
+    // every graph gains one object of its two: no spread between graphs, no error
+    assertThat(row.metrics().get("oor_difference_se")).isZero();
+    BenchmarkReport back = BenchmarkReport.fromJson(report.toJson());
+    assertThat(back.comparisons()).isEqualTo(report.comparisons());
+    assertThat(report.toTable()).contains("comparison").contains("full - text test w=2");
+  }
+
+  @Test
   void optionsNameTheFlagAndItsRange() {
     ModelBenchmark.Options options = ModelBenchmark.Options.parse(
         "--dataset", "d", "--model", "full=m1", "--model", "text=m2", "--guidance", "1,1.5", "--limit", "10");
@@ -163,7 +213,12 @@ class ModelBenchmarkTest {
     assertThat(written.rows()).extracting(r -> r.settings().get("prompt")).containsExactly("LABELS", "CAPTION");
     assertThat(written.rows().get(1).settings())
         .containsEntry("model", "caption").containsEntry("split", "test").containsEntry("guidance", "1");
-    assertThat(written.rows().get(0).metrics()).containsKey("images_per_second");
+    assertThat(written.rows().get(0).metrics()).containsKeys("images_per_second", "oor_se", "relation_accuracy_se");
+    // the first model against the other, over the same graphs
+    assertThat(written.comparisons()).extracting(BenchmarkReport.Row::name).containsExactly("labels - caption test w=1");
+    assertThat(written.comparisons().get(0).metrics().get("oor_difference")).isCloseTo(
+        written.rows().get(0).metrics().get("oor") - written.rows().get(1).metrics().get("oor"),
+        org.assertj.core.api.Assertions.within(1e-12));
     // condition reliance is measured once per model and split, and each of its rows carries it
     for (BenchmarkReport.Row row : written.rows()) {
       assertThat(row.metrics()).as(row.name())
