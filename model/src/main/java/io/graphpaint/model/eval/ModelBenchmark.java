@@ -107,6 +107,9 @@ public final class ModelBenchmark {
         throw new IllegalArgumentException("--grid must be within [0, 64] (0 = no grid), got " + grid);
       }
       compare = compare == null ? List.of() : compare.stream().map(List::copyOf).toList();
+      if (clipOnly && !compare.isEmpty()) {
+        throw new IllegalArgumentException("--compare pairs sampled rows, and --only clip samples nothing: drop one");
+      }
       for (List<String> pair : compare) {
         if (pair.size() != 2 || pair.get(0).equals(pair.get(1))) {
           throw new IllegalArgumentException("--compare takes pairs A:B of two different model rows, got " + pair);

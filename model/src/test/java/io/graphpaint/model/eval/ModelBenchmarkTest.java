@@ -72,6 +72,8 @@ class ModelBenchmarkTest {
         .hasMessageContaining("two different model rows");
     assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--compare", "a"))
         .hasMessageContaining("--compare takes pairs A:B of model rows, comma-separated, got 'a'");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "b=n",
+        "--compare", "a:b", "--only", "clip")).hasMessageContaining("--only clip samples nothing");
 
     List<ClusteredRatio.Tally> hits = List.of(new ClusteredRatio.Tally(2, 2), new ClusteredRatio.Tally(1, 2));
     List<ClusteredRatio.Tally> misses = List.of(new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(0, 2));

@@ -262,8 +262,8 @@ public final class StatusQueries {
    *     has no standby copy that answers
    */
   private <T extends SpecificRecord> List<T> fromStandbys(Set<Integer> partitions, List<StreamsMetadata> instances,
-      Function<Set<TopicPartition>, Set<Integer>> partitionsOf, Function<Set<Integer>, List<T>> localRead, String route, Schema schema,
-      StoreUnavailableException failure) {
+      Function<Set<TopicPartition>, Set<Integer>> partitionsOf, Function<Set<Integer>, List<T>> localRead,
+      String route, Schema schema, StoreUnavailableException failure) {
     List<T> found = new ArrayList<>();
     Set<Integer> missing = new java.util.TreeSet<>(partitions);
     for (StreamsMetadata instance : instances) {
