@@ -7,6 +7,7 @@ import io.graphpaint.model.clip.ClipBenchmark;
 import io.graphpaint.model.diffusion.bench.UNetBench;
 import io.graphpaint.model.eval.AnalyzerBenchmark;
 import io.graphpaint.model.eval.ModelBenchmark;
+import io.graphpaint.model.eval.SampleComparison;
 import io.graphpaint.model.graph.GraphEncoderBenchmark;
 import io.graphpaint.model.train.StageBenchmark;
 import io.graphpaint.schemas.serde.SerdeBenchmark;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
         BenchCommand.Training.class,
         BenchCommand.UNet.class,
         BenchCommand.Model.class,
+        BenchCommand.Compare.class,
         BenchCommand.Worker.class,
     })
 final class BenchCommand implements Runnable {
@@ -51,7 +53,7 @@ final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip, training, unet, model or worker");
+        "choose a benchmark: serde, storage, analyzer, graph-encoder, clip, training, unet, model, compare or worker");
   }
 
   @Command(name = "serde", mixinStandardHelpOptions = true,
@@ -239,6 +241,26 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       try {
         ModelBenchmark.main(args.toArray(String[]::new));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage(), 2, e);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "compare", mixinStandardHelpOptions = true,
+      description = {"Paired differences between the samples two `bench model` runs stored (model.eval.SampleComparison): "
+          + "for the same dataset, graphs, seeds and settings, A's OOR and relation accuracy minus B's per split, with "
+          + "paired standard errors over graphs; nothing is sampled. ARGS: --dataset DIR --a OUT:MODEL --b OUT:MODEL "
+          + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--guidance 2] (as the runs were given)."})
+  static final class Compare implements Callable<Integer> {
+    @picocli.CommandLine.Unmatched // the comparison parses its own --options
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        SampleComparison.main(args.toArray(String[]::new));
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), 2, e);
       }

@@ -75,7 +75,8 @@ class CommandLineTest {
   void everyCommandAndSubcommandHasHelp() {
     List<String> paths = new ArrayList<>();
     collect(Graphpaint.newCommandLine(), List.of(), paths);
-    assertThat(paths).contains("up", "dataset make", "dataset publish", "bench serde", "bench storage", "bench training");
+    assertThat(paths).contains("up", "dataset make", "dataset publish", "bench serde", "bench storage", "bench training",
+        "bench model", "bench compare");
     for (String path : paths) {
       List<String> args = new ArrayList<>(List.of(path.split(" ")));
       args.add("--help");
@@ -128,6 +129,16 @@ class CommandLineTest {
     assertThat(notNumber.exitCode()).isEqualTo(2);
     assertThat(notNumber.errLines()).singleElement().asString()
         .startsWith("graphpaint up: Invalid value for option '--http-port': 'eighty' is not an int");
+  }
+
+  @Test
+  void benchCompareNamesWhatIsMissing() {
+    Run missing = run("bench", "compare", "--dataset", temp.toString(), "--a", temp + ":full");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("graphpaint bench compare: --dataset, --a OUT:MODEL and --b OUT:MODEL are required");
+    Run noSide = run("bench", "compare", "--dataset", temp.toString(), "--a", "full", "--b", temp + ":text");
+    assertThat(noSide.exitCode()).isEqualTo(2);
+    assertThat(noSide.err()).contains("--a takes OUT:MODEL (a bench model output directory and one of its model rows)");
   }
 
   @Test
