@@ -307,7 +307,29 @@ public final class ModelBenchmark {
   }
 
   /** Per graph, in the split's order: objects found of the graph's objects, relations held of its relations. */
-  record Tallies(List<ClusteredRatio.Tally> objects, List<ClusteredRatio.Tally> relations) {}
+  record Tallies(List<ClusteredRatio.Tally> objects, List<ClusteredRatio.Tally> relations) {
+
+    /** {@code oor_se} and {@code relation_accuracy_se}: the errors over graphs of these counts' ratios. */
+    Map<String, Double> errors() {
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("oor_se", ClusteredRatio.of(objects).standardError());
+      metrics.put("relation_accuracy_se", ClusteredRatio.of(relations).standardError());
+      return metrics;
+    }
+
+    /** These counts' OOR and relation accuracy minus {@code other}'s, paired graph by graph, with their errors. */
+    Map<String, Double> minus(Tallies other) {
+      ClusteredRatio.Estimate oor = ClusteredRatio.difference(objects, other.objects());
+      ClusteredRatio.Estimate relationAccuracy = ClusteredRatio.difference(relations, other.relations());
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("graphs", (double) oor.graphs());
+      metrics.put("oor_difference", oor.value());
+      metrics.put("oor_difference_se", oor.standardError());
+      metrics.put("relation_accuracy_difference", relationAccuracy.value());
+      metrics.put("relation_accuracy_difference_se", relationAccuracy.standardError());
+      return metrics;
+    }
+  }
 
   /** A row's metrics and the per-graph counts behind them. */
   record Measured(Map<String, Double> metrics, Tallies tallies) {}
@@ -329,20 +351,13 @@ public final class ModelBenchmark {
           if (a == null || b == null) {
             continue;
           }
-          ClusteredRatio.Estimate oor = ClusteredRatio.difference(a.objects(), b.objects());
-          ClusteredRatio.Estimate relations = ClusteredRatio.difference(a.relations(), b.relations());
-          Map<String, Double> metrics = new LinkedHashMap<>();
-          metrics.put("graphs", (double) oor.graphs());
-          metrics.put("oor_difference", oor.value());
-          metrics.put("oor_difference_se", oor.standardError());
-          metrics.put("relation_accuracy_difference", relations.value());
-          metrics.put("relation_accuracy_difference_se", relations.standardError());
           Map<String, String> settings = new LinkedHashMap<>();
           settings.put("a", pair.get(0));
           settings.put("b", pair.get(1));
           settings.put("split", split);
           settings.put("guidance", format(guidance));
-          report.compare(pair.get(0) + " - " + pair.get(1) + " " + split + " w=" + format(guidance), settings, metrics);
+          report.compare(pair.get(0) + " - " + pair.get(1) + " " + split + " w=" + format(guidance), settings,
+              a.minus(b));
         }
       }
     }
@@ -551,8 +566,7 @@ public final class ModelBenchmark {
     Map<String, Double> metrics = new LinkedHashMap<>(result.asMap());
     List<String> graphIds = entries.stream().map(ManifestEntry::id).toList();
     Tallies tallies = tallies(result.images(), graphIds, options.samples());
-    metrics.put("oor_se", ClusteredRatio.of(tallies.objects()).standardError());
-    metrics.put("relation_accuracy_se", ClusteredRatio.of(tallies.relations()).standardError());
+    metrics.putAll(tallies.errors());
     metrics.put("graphs_all_samples_satisfied", allSamplesSatisfied(result.images(), graphIds, options.samples()));
     metrics.put("images_per_second", images.size() / seconds);
     return new Measured(metrics, tallies);

@@ -125,26 +125,15 @@ public final class SampleComparison {
             new Evaluation.Options(null, null, null, 0));
         ModelBenchmark.Tallies tallies = ModelBenchmark.tallies(result.images(), ids, options.samples());
         sides.add(tallies);
-        ClusteredRatio.Estimate oor = ClusteredRatio.of(tallies.objects());
-        ClusteredRatio.Estimate relations = ClusteredRatio.of(tallies.relations());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("images", (double) result.images().size());
-        metrics.put("oor", oor.value());
-        metrics.put("oor_se", oor.standardError());
-        metrics.put("relation_accuracy", relations.value());
-        metrics.put("relation_accuracy_se", relations.standardError());
+        metrics.put("oor", result.metrics().oor());
+        metrics.put("relation_accuracy", result.metrics().relationAccuracy());
+        metrics.putAll(tallies.errors());
         report.add(side.label() + " " + split, Map.of("model", side.label(), "split", split), metrics);
       }
-      ClusteredRatio.Estimate oor = ClusteredRatio.difference(sides.get(0).objects(), sides.get(1).objects());
-      ClusteredRatio.Estimate relations = ClusteredRatio.difference(sides.get(0).relations(), sides.get(1).relations());
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      metrics.put("graphs", (double) oor.graphs());
-      metrics.put("oor_difference", oor.value());
-      metrics.put("oor_difference_se", oor.standardError());
-      metrics.put("relation_accuracy_difference", relations.value());
-      metrics.put("relation_accuracy_difference_se", relations.standardError());
       report.compare(options.a().label() + " - " + options.b().label() + " " + split,
-          Map.of("a", options.a().label(), "b", options.b().label(), "split", split), metrics);
+          Map.of("a", options.a().label(), "b", options.b().label(), "split", split), sides.get(0).minus(sides.get(1)));
     }
     return report;
   }
