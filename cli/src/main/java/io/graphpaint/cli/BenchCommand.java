@@ -219,13 +219,15 @@ final class BenchCommand implements Runnable {
       description = {"The shapes benchmark of trained models: sample each split's graphs with each model and guidance "
           + "scale, then OOR, relation accuracy, exact counts, CLIP-FID and diversity (model.eval.ModelBenchmark). "
           + "ARGS: --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]] "
-          + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5] [--grid 8] "
+          + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]] [--grid 8] "
           + "[--compare A:B[,A:B]] [--only all|clip] [--out DIR].",
           "Rows are prompted with the graph's object labels; the rows named by --caption with the graph flattened to "
               + "the caption stage 0b trains on (a stage-0b model from `graphpaint train export --stage 0b "
               + "--fusion TEXT_ONLY`). report.json records each row's prompt. --grid N writes OUT/grid-SPLIT.png "
               + "(and .md) for the first N graphs: the graph as text, its ground truth and the first sample of each "
-              + "model at the first guidance scale, enlarged with nearest neighbour; 0 = no grid.",
+              + "model at the first guidance scale, enlarged with nearest neighbour; 0 = no grid. Without --steps "
+              + "or --guidance every row samples with the first model's own settings (its model.json), so a bare "
+              + "run measures what that model serves.",
           "Each row has the standard errors of its OOR and relation accuracy over graphs (oor_se, "
               + "relation_accuracy_se); the comparisons give A's OOR and relation accuracy minus B's for each split "
               + "and scale, paired over the same graphs and seeds, with their errors (--compare A:B,...; by default "

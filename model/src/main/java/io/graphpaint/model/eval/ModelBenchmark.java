@@ -1,6 +1,8 @@
 package io.graphpaint.model.eval;
 
 import ai.djl.ndarray.NDManager;
+import io.graphpaint.model.checkpoint.ModelDirectory;
+import io.graphpaint.model.checkpoint.SamplingDefaults;
 import io.graphpaint.model.data.DirectoryBlobStore;
 import io.graphpaint.model.data.Manifest;
 import io.graphpaint.model.data.ManifestEntry;
@@ -50,9 +52,13 @@ import javax.imageio.ImageIO;
  *
  * <pre>
  * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
- *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50] [--guidance 1.0,1.5]
+ *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]]
  *     [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]
  * </pre>
+ *
+ * <p>Without {@code --steps} or {@code --guidance} every row samples with the first model's own
+ * settings (the {@code sampling} block of its {@code model.json}), so a bare run measures what that
+ * model serves.
  */
 public final class ModelBenchmark {
 
@@ -62,8 +68,9 @@ public final class ModelBenchmark {
    * @param splits manifest splits to sample
    * @param limit graphs per split (0 = all)
    * @param samples images per graph, seeds seed0, seed0 + 1, ... (>= 2 measures diversity)
-   * @param steps DDIM steps
-   * @param guidance classifier-free guidance scales, one row each
+   * @param steps DDIM steps; null: the first model's own ({@link #resolved()})
+   * @param guidance classifier-free guidance scales, one row each; null or empty: the first model's
+   *     own scale
    * @param out where the PNGs and report.json go
    * @param captionModels names of the model rows prompted with the graph's caption instead of its
    *     labels
@@ -74,7 +81,7 @@ public final class ModelBenchmark {
    *     first model against each other one
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
-      int steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly,
+      Integer steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly,
       List<List<String>> compare) {
 
     public Options {
@@ -90,10 +97,11 @@ public final class ModelBenchmark {
       if (samples < 1 || samples > SamplingRequest.MAX_IMAGES) {
         throw new IllegalArgumentException("--samples must be within [1, " + SamplingRequest.MAX_IMAGES + "], got " + samples);
       }
-      if (steps < 1 || steps > 1000) {
+      if (steps != null && (steps < 1 || steps > 1000)) {
         throw new IllegalArgumentException("--steps must be within [1, 1000], got " + steps);
       }
-      if (guidance == null || guidance.isEmpty() || guidance.stream().anyMatch(g -> !(g >= 0 && g <= 30))) {
+      guidance = guidance == null ? List.of() : List.copyOf(guidance);
+      if (guidance.stream().anyMatch(g -> !(g >= 0 && g <= 30))) {
         throw new IllegalArgumentException("--guidance must list scales within [0, 30], got " + guidance);
       }
       captionModels = captionModels == null ? Set.of() : java.util.Collections.unmodifiableSet(new LinkedHashSet<>(captionModels));
@@ -123,7 +131,27 @@ public final class ModelBenchmark {
       }
       models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
       splits = List.copyOf(splits);
-      guidance = List.copyOf(guidance);
+    }
+
+    /**
+     * These options with the settings left out taken from the first model's {@code model.json}:
+     * its sampling steps when {@code --steps} was not given, its guidance scale when {@code
+     * --guidance} was not.
+     */
+    public Options resolved() {
+      if (steps != null && !guidance.isEmpty()) {
+        return this;
+      }
+      Path first = models.values().iterator().next();
+      SamplingDefaults own;
+      try {
+        own = ModelDirectory.readConfig(first).sampling();
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("--steps and --guidance default to the first model's own, but its "
+            + "model.json cannot be read: " + e.getMessage(), e);
+      }
+      return new Options(dataset, models, splits, limit, samples, steps != null ? steps : own.steps(),
+          guidance.isEmpty() ? List.of(own.guidanceScale()) : guidance, out, captionModels, grid, clipOnly, compare);
     }
 
     /** The pairs {A, B} of model rows whose differences A - B are reported. */
@@ -141,8 +169,8 @@ public final class ModelBenchmark {
     }
 
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
-        + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps 50]"
-        + " [--guidance 1.0,1.5] [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]";
+        + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N]"
+        + " [--guidance W[,W]] [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]";
 
     public static Options parse(String... args) {
       Map<String, Path> models = new LinkedHashMap<>();
@@ -177,8 +205,13 @@ public final class ModelBenchmark {
       }
       try {
         List<Double> guidance = new ArrayList<>();
-        for (String g : values.getOrDefault("guidance", "1.0,1.5").split(",")) {
-          guidance.add(Double.parseDouble(g.trim()));
+        if (values.containsKey("guidance")) {
+          for (String g : values.get("guidance").split(",")) {
+            guidance.add(Double.parseDouble(g.trim()));
+          }
+          if (guidance.isEmpty()) {
+            throw new IllegalArgumentException("--guidance must list scales within [0, 30], got none\n" + USAGE);
+          }
         }
         return new Options(
             values.containsKey("dataset") ? Path.of(values.get("dataset")) : null,
@@ -186,7 +219,7 @@ public final class ModelBenchmark {
             List.of(values.getOrDefault("splits", "test,test_unseen").split(",")),
             Integer.parseInt(values.getOrDefault("limit", "200")),
             Integer.parseInt(values.getOrDefault("samples", "2")),
-            Integer.parseInt(values.getOrDefault("steps", "50")),
+            values.containsKey("steps") ? Integer.valueOf(values.get("steps").trim()) : null,
             guidance,
             Path.of(values.getOrDefault("out", "benchmark-out")),
             values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
@@ -238,7 +271,8 @@ public final class ModelBenchmark {
   }
 
   /** Runs every (model, split, guidance) cell; writes {@code out/report.json} and the images. */
-  public static BenchmarkReport run(Options options) throws IOException {
+  public static BenchmarkReport run(Options given) throws IOException {
+    Options options = given.clipOnly() ? given : given.resolved();
     List<ManifestEntry> manifest = Manifest.read(options.dataset().resolve(Manifest.FILE_NAME));
     DirectoryBlobStore groundTruth = new DirectoryBlobStore(options.dataset());
     BenchmarkReport report = new BenchmarkReport("graphpaint shapes benchmark");
@@ -249,6 +283,10 @@ public final class ModelBenchmark {
     }
     report.note("samples per graph", Integer.toString(options.samples()));
     report.note("ddim steps", Integer.toString(options.steps()));
+    if (given.steps() == null || given.guidance().isEmpty()) {
+      report.note("sampling defaults", "steps and guidance not given are the first model's own ("
+          + options.models().keySet().iterator().next() + ", its model.json)");
+    }
     report.note("unet batch", "whole batches of up to " + BATCH + " images");
     List<String> prompts = new ArrayList<>();
     options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.graphpaint.model.checkpoint.GraphPaintModel;
 import io.graphpaint.model.checkpoint.ModelConfig;
 import io.graphpaint.model.checkpoint.ModelDirectory;
+import io.graphpaint.model.checkpoint.SamplingDefaults;
 import io.graphpaint.model.data.Manifest;
 import io.graphpaint.model.data.ManifestEntry;
 import io.graphpaint.model.data.Relationship;
@@ -179,8 +180,45 @@ class ModelBenchmarkTest {
         .hasMessageContaining("split 'test' has 1 entries").hasMessageContaining("need at least 2");
   }
 
+  /** Without --steps or --guidance a run samples with the first model's own settings, from its model.json. */
+  @Test
+  void stepsAndGuidanceDefaultToTheFirstModelsOwn(@TempDir Path dataset, @TempDir Path model, @TempDir Path out)
+      throws Exception {
+    tinyModel(dataset, model, 5, new SamplingDefaults(3, 2.5, 0f));
+    ModelBenchmark.Options bare = ModelBenchmark.Options.parse("--dataset", dataset.toString(), "--model", "a=" + model,
+        "--splits", "test", "--limit", "2", "--samples", "1", "--grid", "0", "--out", out.toString());
+    assertThat(bare.steps()).isNull();
+    assertThat(bare.guidance()).isEmpty();
+    assertThat(bare.resolved().steps()).isEqualTo(3);
+    assertThat(bare.resolved().guidance()).containsExactly(2.5);
+    // what is given stays as given
+    ModelBenchmark.Options some = ModelBenchmark.Options.parse("--dataset", dataset.toString(), "--model", "a=" + model,
+        "--steps", "7").resolved();
+    assertThat(some.steps()).isEqualTo(7);
+    assertThat(some.guidance()).containsExactly(2.5);
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=" + model, "--guidance", "1,4")
+        .resolved().steps()).isEqualTo(3);
+
+    BenchmarkReport report = ModelBenchmark.run(bare);
+    assertThat(report.rows()).extracting(BenchmarkReport.Row::name).containsExactly("a test w=2.5");
+    assertThat(report.notes()).containsEntry("ddim steps", "3").containsKey("sampling defaults");
+
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=" + dataset.resolve("none"))
+        .resolved())
+        .hasMessageContaining("--steps and --guidance default to the first model's own")
+        .hasMessageContaining("no model.json");
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--guidance", ","))
+        .hasMessageContaining("--guidance must list scales");
+  }
+
   /** A tiny untrained TEXT_ONLY model saved to {@code model}, on a shapes dataset made in {@code dataset}. */
   private static List<ManifestEntry> tinyModel(Path dataset, Path model, int seed) throws Exception {
+    return tinyModel(dataset, model, seed, null);
+  }
+
+  /** The same, with {@code sampling} as its model.json's sampling settings (null: the tiny default). */
+  private static List<ManifestEntry> tinyModel(Path dataset, Path model, int seed, SamplingDefaults sampling)
+      throws Exception {
     ShapesDatasets.make(ShapesConfig.defaults(8, 32, 4, 0, 2, 0), dataset);
     Vocabulary vocabulary = Vocabulary.load(dataset.resolve(ShapesDatasets.VOCAB_FILE));
     List<ManifestEntry> manifest = Manifest.read(dataset.resolve(Manifest.FILE_NAME));
@@ -192,6 +230,9 @@ class ModelBenchmarkTest {
     WordTokenizer words = WordTokenizer.of(texts, 24);
     ModelConfig config = ModelConfig.tiny(vocabulary, words.ids(), 32);
     config = config.withFusion(config.fusion().withMode(FusionMode.TEXT_ONLY));
+    if (sampling != null) {
+      config = config.withSampling(sampling);
+    }
     Engine.getInstance().setRandomSeed(seed);
     try (NDManager manager = NDManager.newBaseManager();
         GraphPaintModel tiny = GraphPaintModel.create(config, vocabulary, words.json(), manager)) {
