@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 
@@ -17,7 +19,9 @@ import java.util.Random;
  *
  * <p>With guidance, each step runs the conditional and the unconditional branch in one doubled
  * batch {@code [x; x]} with {@code [cond; uncond]} and combines {@code eps = eps_u + w (eps_c -
- * eps_u)}. Each image's noise comes from its own {@link Random} seeded with its seed (Java's
+ * eps_u)}. A request with a contrast condition (e.g. the graph with its relationships reversed)
+ * runs it as one more branch of the same batch and adds {@code s (eps_c - eps_contrast)}: guidance
+ * away from the contrast, toward what tells the condition from it. Each image's noise comes from its own {@link Random} seeded with its seed (Java's
  * specified Gaussian generator), so a result is bit-identical run to run and independent of the
  * other images in the batch (as far as the engine's kernels are batch-invariant, which the tests
  * check). Every step runs in its own sub-manager, so native memory stays flat over any number of
@@ -85,14 +89,14 @@ public final class DdimSampler {
       generators[i] = new Random(seeds[i]);
     }
     int[] timesteps = scheduler.timesteps(request.steps());
-    boolean guided = request.guided();
+    int branches = request.branches();
 
     try (NDManager work = outputManager.newSubManager()) {
       NDArray x = work.create(gaussian(generators, pixels), imageShape);
-      // Condition of the (possibly doubled) batch, built once: (B or 2B, L, C_cond)
-      NDList condition = conditionBatch(request, work, guided);
-      // Per image: rows i (and B + i for the unconditional half) of the condition batch.
-      NDList[] perImage = batchInvariant && batch > 1 ? splitPerImage(condition, batch, guided) : null;
+      // Condition of the batch of every branch, built once: (branches * B, L, C_cond)
+      NDList condition = conditionBatch(request, work);
+      // Per image: rows i, B + i, ... (one per branch) of the condition batch.
+      NDList[] perImage = batchInvariant && batch > 1 ? splitPerImage(condition, batch, branches) : null;
       for (int i = 0; i < timesteps.length; i++) {
         int t = timesteps[i];
         DdimStepCoefficients coefficients =
@@ -103,12 +107,12 @@ public final class DdimSampler {
           x.attach(stepScope);
           NDArray epsilon;
           if (perImage == null) {
-            epsilon = predictGuidedNoise(x, t, condition, batch, request, guided, stepScope);
+            epsilon = predictGuidedNoise(x, t, condition, batch, request, stepScope);
           } else {
             NDList parts = new NDList(batch);
             for (int image = 0; image < batch; image++) {
               NDArray xi = x.get(image + ":" + (image + 1));
-              parts.add(predictGuidedNoise(xi, t, perImage[image], 1, request, guided, stepScope));
+              parts.add(predictGuidedNoise(xi, t, perImage[image], 1, request, stepScope));
             }
             epsilon = NDArrays.concat(parts, 0);
           }
@@ -125,63 +129,84 @@ public final class DdimSampler {
     }
   }
 
-  /** (B, C, H, W) eps, guided when requested. */
+  /** (B, C, H, W) eps, guided and contrasted as requested. */
   private NDArray predictGuidedNoise(
       NDArray x,
       int timestep,
       NDList condition,
       int batch,
       SamplingRequest request,
-      boolean guided,
       NDManager scope) {
-    NDArray input = guided ? x.concat(x, 0) : x;
-    int rows = guided ? 2 * batch : batch;
-    int[] t = new int[rows];
+    boolean guided = request.guided();
+    boolean contrasted = request.contrasted();
+    int branches = request.branches();
+    NDArray input = x;
+    for (int b = 1; b < branches; b++) {
+      input = input.concat(x, 0);
+    }
+    int[] t = new int[branches * batch];
     Arrays.fill(t, timestep);
     NDArray timesteps = scope.create(t);
     NDArray epsilon =
         unet.predictNoise(
             parameterStore, input, timesteps, condition.get(0), condition.get(1), false);
-    if (!guided) {
+    if (branches == 1) {
       return epsilon;
     }
-    NDList halves = epsilon.split(2, 0);
-    NDArray conditional = halves.get(0);
-    NDArray unconditional = halves.get(1);
+    NDList parts = epsilon.split(branches, 0);
+    NDArray conditional = parts.get(0);
     // eps_u + w (eps_c - eps_u)
-    return unconditional.add(conditional.sub(unconditional).mul(request.guidanceScale()));
+    NDArray out = guided
+        ? parts.get(1).add(conditional.sub(parts.get(1)).mul(request.guidanceScale()))
+        : conditional;
+    if (contrasted) {
+      // + s (eps_c - eps_contrast)
+      out = out.add(conditional.sub(parts.get(branches - 1)).mul(request.contrastScale()));
+    }
+    return out;
   }
 
   /**
-   * [condition, mask] for the UNet: the request's condition, or [cond; uncond] for guidance with
-   * the shorter sequence zero-padded and masked so both halves share one length.
+   * [condition, mask] for the UNet: the request's condition, then the unconditional one when
+   * guided and the contrast when contrasted, stacked along the batch, with the shorter sequences
+   * zero-padded and masked so all share one length.
    */
-  private static NDList conditionBatch(SamplingRequest request, NDManager work, boolean guided) {
-    NDArray condition = request.condition();
-    NDArray mask = maskOrOnes(request.conditionMask(), condition, work);
-    if (!guided) {
-      NDArray ownCondition = condition.duplicate();
-      ownCondition.attach(work);
-      return new NDList(ownCondition, mask);
+  private static NDList conditionBatch(SamplingRequest request, NDManager work) {
+    List<NDArray> sequences = new ArrayList<>(3);
+    List<NDArray> masks = new ArrayList<>(3);
+    sequences.add(request.condition());
+    masks.add(request.conditionMask());
+    if (request.guided()) {
+      sequences.add(request.unconditional());
+      masks.add(request.unconditionalMask());
     }
-    NDArray unconditional = request.unconditional();
-    NDArray unconditionalMask = maskOrOnes(request.unconditionalMask(), unconditional, work);
-    long length = Math.max(condition.getShape().get(1), unconditional.getShape().get(1));
-    NDList cond = padTo(condition, mask, length, work);
-    NDList uncond = padTo(unconditional, unconditionalMask, length, work);
-    NDArray both = cond.get(0).concat(uncond.get(0), 0);
-    NDArray bothMasks = cond.get(1).concat(uncond.get(1), 0);
-    return new NDList(both, bothMasks);
+    if (request.contrasted()) {
+      sequences.add(request.contrast());
+      masks.add(request.contrastMask());
+    }
+    long length = sequences.stream().mapToLong(sequence -> sequence.getShape().get(1)).max().orElseThrow();
+    NDList padded = new NDList(sequences.size());
+    NDList paddedMasks = new NDList(sequences.size());
+    for (int i = 0; i < sequences.size(); i++) {
+      NDList one = padTo(sequences.get(i), maskOrOnes(masks.get(i), sequences.get(i), work), length, work);
+      padded.add(one.get(0));
+      paddedMasks.add(one.get(1));
+    }
+    if (padded.size() == 1) {
+      return new NDList(padded.get(0), paddedMasks.get(0));
+    }
+    return new NDList(NDArrays.concat(padded, 0), NDArrays.concat(paddedMasks, 0));
   }
 
-  private static NDList[] splitPerImage(NDList condition, int batch, boolean guided) {
+  /** Per image i: rows i, B + i, ... of each array of {@code condition}, one per branch. */
+  private static NDList[] splitPerImage(NDList condition, int batch, int branches) {
     NDList[] out = new NDList[batch];
     for (int i = 0; i < batch; i++) {
       NDList rows = new NDList(2);
       for (NDArray array : condition) {
         NDArray row = array.get(i + ":" + (i + 1));
-        if (guided) {
-          row = row.concat(array.get((batch + i) + ":" + (batch + i + 1)), 0);
+        for (int b = 1; b < branches; b++) {
+          row = row.concat(array.get((b * batch + i) + ":" + (b * batch + i + 1)), 0);
         }
         rows.add(row);
       }

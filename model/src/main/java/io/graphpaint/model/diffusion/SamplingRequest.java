@@ -22,6 +22,11 @@ import java.util.Objects;
  * @param eta DDIM stochasticity, within [0, 1] (0 = deterministic DDIM, 1 = DDPM-like)
  * @param height image height in pixels
  * @param width image width in pixels
+ * @param contrast a condition to steer away from, (B, L'', C_cond), or null: each step adds {@code
+ *     s (eps_c - eps_contrast)} to the (guided) prediction, e.g. the graph with its relationships
+ *     reversed, so the sample moves toward what tells the condition from it
+ * @param contrastMask (B, L'') or null
+ * @param contrastScale s, within [0, 50]; 0 leaves the contrast out (its branch is then skipped)
  */
 public record SamplingRequest(
     long[] seeds,
@@ -33,7 +38,17 @@ public record SamplingRequest(
     int steps,
     float eta,
     int height,
-    int width) {
+    int width,
+    NDArray contrast,
+    NDArray contrastMask,
+    float contrastScale) {
+
+  /** A request without a contrast condition. */
+  public SamplingRequest(long[] seeds, NDArray condition, NDArray conditionMask, NDArray unconditional,
+      NDArray unconditionalMask, float guidanceScale, int steps, float eta, int height, int width) {
+    this(seeds, condition, conditionMask, unconditional, unconditionalMask, guidanceScale, steps, eta, height, width,
+        null, null, 0f);
+  }
 
   public SamplingRequest {
     Objects.requireNonNull(seeds, "seeds must not be null");
@@ -53,6 +68,19 @@ public record SamplingRequest(
       }
     } else if (unconditionalMask != null) {
       throw new IllegalArgumentException("unconditionalMask given without unconditional");
+    }
+    if (contrast != null) {
+      checkSequence("contrast", contrast, contrastMask, batch);
+      if (contrast.getShape().get(2) != condition.getShape().get(2)) {
+        throw new IllegalArgumentException(
+            "contrast width " + contrast.getShape().get(2)
+                + " must equal condition width " + condition.getShape().get(2));
+      }
+    } else if (contrastMask != null) {
+      throw new IllegalArgumentException("contrastMask given without contrast");
+    }
+    if (!(contrastScale >= 0 && contrastScale <= 50)) {
+      throw new IllegalArgumentException("contrastScale must be within [0, 50], got " + contrastScale);
     }
     if (!(guidanceScale >= 0 && guidanceScale <= 50)) {
       throw new IllegalArgumentException(
@@ -96,6 +124,22 @@ public record SamplingRequest(
   /** Whether the unconditional branch runs (guidance given and w != 1). */
   public boolean guided() {
     return unconditional != null && guidanceScale != 1f;
+  }
+
+  /** Whether the contrast branch runs (a contrast condition given and s != 0). */
+  public boolean contrasted() {
+    return contrast != null && contrastScale != 0f;
+  }
+
+  /** UNet branches per image and step: the condition, the unconditional one when guided, the contrast when contrasted. */
+  public int branches() {
+    return 1 + (guided() ? 1 : 0) + (contrasted() ? 1 : 0);
+  }
+
+  /** This request with {@code contrast} as the condition to steer away from, at scale {@code scale}. */
+  public SamplingRequest withContrast(NDArray contrast, NDArray contrastMask, float scale) {
+    return new SamplingRequest(seeds, condition, conditionMask, unconditional, unconditionalMask, guidanceScale, steps,
+        eta, height, width, contrast, contrastMask, scale);
   }
 
   /** Plain conditional sampling, no guidance. */

@@ -53,8 +53,11 @@ import javax.imageio.ImageIO;
  * <pre>
  * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
  *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]]
- *     [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]
+ *     [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip] [--out DIR]
  * </pre>
+ *
+ * <p>{@code --relation-guidance S} samples every row with {@link SamplingOptions#relationGuidance()}
+ * S (default 0: none), recorded in each row's settings and the notes.
  *
  * <p>Without {@code --steps} or {@code --guidance} every row samples with the first model's own
  * settings (the {@code sampling} block of its {@code model.json}), so a bare run measures what that
@@ -79,10 +82,11 @@ public final class ModelBenchmark {
    *     ({@code --only clip}); the sampling options are then unused and no grid is drawn
    * @param compare pairs of model rows {A, B} whose differences A - B are reported; empty: the
    *     first model against each other one
+   * @param relationGuidance {@link SamplingOptions#relationGuidance()} of every row, in [0, 30]
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
       Integer steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly,
-      List<List<String>> compare) {
+      List<List<String>> compare, double relationGuidance) {
 
     public Options {
       if (dataset == null || models == null || models.isEmpty() || out == null) {
@@ -115,6 +119,9 @@ public final class ModelBenchmark {
         throw new IllegalArgumentException("--grid must be within [0, 64] (0 = no grid), got " + grid);
       }
       compare = compare == null ? List.of() : compare.stream().map(List::copyOf).toList();
+      if (!(relationGuidance >= 0 && relationGuidance <= 30)) {
+        throw new IllegalArgumentException("--relation-guidance must be within [0, 30] (0 = none), got " + relationGuidance);
+      }
       if (clipOnly && !compare.isEmpty()) {
         throw new IllegalArgumentException("--compare pairs sampled rows, and --only clip samples nothing: drop one");
       }
@@ -151,7 +158,8 @@ public final class ModelBenchmark {
             + "model.json cannot be read: " + e.getMessage(), e);
       }
       return new Options(dataset, models, splits, limit, samples, steps != null ? steps : own.steps(),
-          guidance.isEmpty() ? List.of(own.guidanceScale()) : guidance, out, captionModels, grid, clipOnly, compare);
+          guidance.isEmpty() ? List.of(own.guidanceScale()) : guidance, out, captionModels, grid, clipOnly, compare,
+          relationGuidance);
     }
 
     /** The pairs {A, B} of model rows whose differences A - B are reported. */
@@ -170,7 +178,8 @@ public final class ModelBenchmark {
 
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
         + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N]"
-        + " [--guidance W[,W]] [--grid 8] [--compare A:B[,A:B]] [--only all|clip] [--out DIR]";
+        + " [--guidance W[,W]] [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0]"
+        + " [--only all|clip] [--out DIR]";
 
     public static Options parse(String... args) {
       Map<String, Path> models = new LinkedHashMap<>();
@@ -191,7 +200,7 @@ public final class ModelBenchmark {
           }
           models.put(model, Path.of(args[i + 1].substring(eq + 1)));
         } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid", "only",
-            "compare")
+            "compare", "relation-guidance")
             .contains(name)) {
           values.put(name, args[i + 1]);
         } else {
@@ -225,7 +234,8 @@ public final class ModelBenchmark {
             values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
             Integer.parseInt(values.getOrDefault("grid", "8")),
             only.equals("clip"),
-            values.containsKey("compare") ? pairs(values.get("compare")) : List.of());
+            values.containsKey("compare") ? pairs(values.get("compare")) : List.of(),
+            Double.parseDouble(values.getOrDefault("relation-guidance", "0").trim()));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -288,6 +298,10 @@ public final class ModelBenchmark {
           + options.models().keySet().iterator().next() + ", its model.json)");
     }
     report.note("unet batch", "whole batches of up to " + BATCH + " images");
+    if (options.relationGuidance() > 0) {
+      report.note("relation guidance", format(options.relationGuidance())
+          + " (away from each graph with its relationships reversed)");
+    }
     List<String> prompts = new ArrayList<>();
     options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
     report.note("prompts", String.join(", ", prompts));
@@ -325,6 +339,7 @@ public final class ModelBenchmark {
                 settings.put("split", split);
                 settings.put("guidance", format(guidance));
                 settings.put("prompt", prompt.name());
+                settings.put("relation_guidance", format(options.relationGuidance()));
                 report.add(row, settings, metrics);
                 System.out.printf(Locale.ROOT, "%s: %s%n", row, metrics);
               }
@@ -586,7 +601,7 @@ public final class ModelBenchmark {
       requests.add(new SamplingRequest(entries.get(i).graph(), 1_000L * i, options.samples()));
     }
     SamplingOptions sampling = pipeline.defaultOptions().withSteps(options.steps()).withGuidanceScale(guidance)
-        .withPrompt(prompt).withMaxBatch(BATCH);
+        .withPrompt(prompt).withMaxBatch(BATCH).withRelationGuidance(options.relationGuidance());
     // whole batches through the UNet: about twice as fast as image by image, and the benchmark's
     // batches are fixed by its options, so its images are reproducible all the same
     boolean invariant = pipeline.batchInvariant();

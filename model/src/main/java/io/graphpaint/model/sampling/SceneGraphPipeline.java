@@ -26,7 +26,9 @@ import java.util.List;
  * Scene graphs in, images out: encode each graph, fuse the CLIP text tokens of its prompt (the
  * object labels, or the flattened caption, see {@link SamplingOptions#prompt()}) with its graph
  * tokens into S_cond, and run DDIM with classifier-free guidance (the null
- * condition as the unconditional branch, both branches in one UNet batch).
+ * condition as the unconditional branch, both branches in one UNet batch), and, with {@link
+ * SamplingOptions#relationGuidance()}, away from the condition of the graph with its relationships
+ * reversed (a third branch).
  *
  * <p>Deterministic: {@link DdimSampler} draws each image's noise from a {@link java.util.Random}
  * seeded with its seed (not from the engine's shared generator), so the same graph, seed, model,
@@ -147,6 +149,21 @@ public final class SceneGraphPipeline implements AutoCloseable {
             options.eta(),
             size,
             size);
+    if (options.relationGuidance() > 0 && seesRelations(options.prompt())) {
+      List<EncodedSceneGraph> reversedGraphs = new ArrayList<>(batch);
+      List<String> reversedPrompts = new ArrayList<>(batch);
+      boolean anyRelation = false;
+      for (int[] job : chunk) {
+        SceneGraph reversed = requests.get(job[0]).graph().withRelationshipsReversed();
+        anyRelation |= !reversed.relationships().isEmpty();
+        reversedGraphs.add(model.vocabulary().encode(reversed));
+        reversedPrompts.add(options.prompt().text(reversed));
+      }
+      if (anyRelation) {
+        FusedCondition contrast = condition(reversedGraphs, reversedPrompts, manager);
+        request = request.withContrast(contrast.tokens(), contrast.mask(), (float) options.relationGuidance());
+      }
+    }
     NDArray images = sampler.sample(request, manager, (step, total, timestep) -> progress.onStep(step, total, batchNumber, batches));
     float[] signed = images.toFloatArray(); // (B, 3, S, S) in [-1, 1]
     int perImage = 3 * size * size;
@@ -158,6 +175,14 @@ public final class SceneGraphPipeline implements AutoCloseable {
           toUnitRange(image), ImageEncoding.toPng(image, size, size)));
     }
     return out;
+  }
+
+  /**
+   * Whether this model's condition differs for a graph and its reversed-relations twin: through
+   * the graph encoder, or through a caption prompt that names the relations.
+   */
+  boolean seesRelations(PromptKind prompt) {
+    return model.config().fusion().mode().usesGraph() || prompt == PromptKind.CAPTION;
   }
 
   /** [-1, 1] -> [0, 1], clamped. */

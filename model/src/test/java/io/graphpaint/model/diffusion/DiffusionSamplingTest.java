@@ -149,4 +149,81 @@ class DiffusionSamplingTest {
       }
     }
   }
+
+  /** The images of one request, sampled batch-invariant (image by image) or as one UNet batch. */
+  private static float[] images(SamplingRequest request, boolean invariant, NDManager scope) {
+    sampler.withBatchInvariance(invariant);
+    try {
+      return sampler.sample(request, scope, null).toFloatArray();
+    } finally {
+      sampler.withBatchInvariance(true);
+    }
+  }
+
+  /**
+   * A contrast condition adds s (eps_c - eps_contrast): with the null condition as the contrast
+   * and no guidance, that is eps_u + (1 + s)(eps_c - eps_u), i.e. guidance at w = 1 + s; with the
+   * condition itself as the contrast it adds nothing; any other contrast moves the images.
+   */
+  @Test
+  void theContrastBranchAddsItsScaleTimesTheDifference() {
+    try (NDManager scope = manager.newSubManager()) {
+      long[] seeds = {11, 12, 13};
+      int b = seeds.length;
+      float[] cond = new float[b * L * TinyUNets.CONDITION_DIM];
+      float[] other = new float[cond.length];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(conditionRow(i), 0, cond, i * cond.length / b, cond.length / b);
+        System.arraycopy(conditionRow(100 + i), 0, other, i * cond.length / b, cond.length / b);
+      }
+      NDArray condition = scope.create(cond, new Shape(b, L, TinyUNets.CONDITION_DIM));
+      NDArray contrast = scope.create(other, new Shape(b, L, TinyUNets.CONDITION_DIM));
+      NDArray unconditional = scope.zeros(new Shape(b, 1, TinyUNets.CONDITION_DIM));
+      int size = TinyUNets.SIZE;
+      for (boolean invariant : new boolean[] {true, false}) {
+        float[] guided = images(SamplingRequest.guided(seeds, condition, null, unconditional, null, 2.5f, 4, size),
+            invariant, scope);
+        float[] viaContrast = images(SamplingRequest.conditional(seeds, condition, null, 4, size)
+            .withContrast(unconditional, null, 1.5f), invariant, scope);
+        // equal up to float rounding (a batch of 2 or 3 rows through the UNet, and the sum taken in another order)
+        assertThat(maxDifference(viaContrast, guided)).as("invariant %s", invariant).isLessThan(1e-4);
+
+        float[] plain = images(SamplingRequest.guided(seeds, condition, null, unconditional, null, 2f, 4, size),
+            invariant, scope);
+        SamplingRequest guidedTwice = SamplingRequest.guided(seeds, condition, null, unconditional, null, 2f, 4, size);
+        float[] selfContrast = images(guidedTwice.withContrast(condition, null, 3f), invariant, scope);
+        assertThat(maxDifference(selfContrast, plain)).isLessThan(1e-4);
+        float[] contrasted = images(guidedTwice.withContrast(contrast, null, 3f), invariant, scope);
+        assertThat(maxDifference(contrasted, plain)).isGreaterThan(0.05);
+        // s = 0 skips the branch: the same request as without a contrast
+        assertThat(guidedTwice.withContrast(contrast, null, 0f).branches()).isEqualTo(2);
+        assertThat(guidedTwice.withContrast(contrast, null, 3f).branches()).isEqualTo(3);
+      }
+    }
+  }
+
+  private static double maxDifference(float[] a, float[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  @Test
+  void aContrastMustFitTheCondition() {
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray condition = scope.zeros(new Shape(2, L, TinyUNets.CONDITION_DIM));
+      SamplingRequest request = SamplingRequest.conditional(new long[] {1, 2}, condition, null, 4, TinyUNets.SIZE);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> request.withContrast(scope.zeros(new Shape(1, L, TinyUNets.CONDITION_DIM)), null, 1f))
+          .hasMessageContaining("contrast must be (B=2, L, C_cond)");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> request.withContrast(scope.zeros(new Shape(2, L, TinyUNets.CONDITION_DIM + 1)), null, 1f))
+          .hasMessageContaining("contrast width");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> request.withContrast(condition, null, -1f))
+          .hasMessageContaining("contrastScale must be within [0, 50]");
+    }
+  }
 }

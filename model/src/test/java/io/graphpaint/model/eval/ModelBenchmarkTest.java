@@ -241,6 +241,44 @@ class ModelBenchmarkTest {
     return manifest;
   }
 
+  /**
+   * --relation-guidance reaches the sampler of every row: a caption row (whose prompt names the
+   * relations) samples other images than without it, a label-text row the same ones.
+   */
+  @Test
+  void relationGuidanceIsAppliedToEveryRowAndRecorded(@TempDir Path dataset, @TempDir Path model, @TempDir Path plain,
+      @TempDir Path guided) throws Exception {
+    tinyModel(dataset, model, 3);
+    String[] common = {"--dataset", dataset.toString(), "--model", "labels=" + model, "--model", "caption=" + model,
+        "--caption", "caption", "--splits", "test", "--limit", "2", "--samples", "1", "--steps", "2", "--guidance", "2",
+        "--grid", "0"};
+    ModelBenchmark.run(ModelBenchmark.Options.parse(concat(common, "--out", plain.toString())));
+    BenchmarkReport report = ModelBenchmark.run(ModelBenchmark.Options.parse(
+        concat(common, "--out", guided.toString(), "--relation-guidance", "3")));
+
+    assertThat(report.rows()).extracting(r -> r.settings().get("relation_guidance")).containsExactly("3", "3");
+    assertThat(report.notes()).containsKey("relation guidance");
+    List<ManifestEntry> test = ModelBenchmark.entriesOf(Manifest.read(dataset.resolve(Manifest.FILE_NAME)), "test", 2);
+    boolean captionMoved = false;
+    for (ManifestEntry entry : test) {
+      String file = ModelBenchmark.sampleFile(entry.id(), 0);
+      assertThat(Files.readAllBytes(ModelBenchmark.sampleDirectory(guided, "labels", "test", 2).resolve(file)))
+          .isEqualTo(Files.readAllBytes(ModelBenchmark.sampleDirectory(plain, "labels", "test", 2).resolve(file)));
+      captionMoved |= !entry.graph().relationships().isEmpty() && !java.util.Arrays.equals(
+          Files.readAllBytes(ModelBenchmark.sampleDirectory(guided, "caption", "test", 2).resolve(file)),
+          Files.readAllBytes(ModelBenchmark.sampleDirectory(plain, "caption", "test", 2).resolve(file)));
+    }
+    assertThat(captionMoved).as("a caption row's graph with relationships samples differently").isTrue();
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--relation-guidance", "31"))
+        .hasMessageContaining("--relation-guidance must be within [0, 30] (0 = none), got 31.0");
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] out = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, out, first.length, more.length);
+    return out;
+  }
+
   /** A tiny untrained model, sampled for 2 graphs by a labels row and a caption row: the report and grid say which is which. */
   @Test
   void reportRecordsEachRowsPromptAndTheGridIsWritten(@TempDir Path dataset, @TempDir Path model, @TempDir Path out)

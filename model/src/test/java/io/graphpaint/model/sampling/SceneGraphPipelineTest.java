@@ -38,12 +38,13 @@ class SceneGraphPipelineTest {
   private static NDManager manager;
   private static GraphPaintModel model;
   private static ModelConfig config;
+  private static byte[] tokenizer;
 
   @BeforeAll
   static void createModel() {
     List<String> texts = new ArrayList<>(ShapesWorld.labels());
     WordTokenizer words = WordTokenizer.of(texts, 16);
-    byte[] tokenizer = words.json();
+    tokenizer = words.json();
     config = ModelConfig.tiny(VOCABULARY, words.ids(), 32);
     Engine.getInstance().setRandomSeed(21);
     manager = NDManager.newBaseManager();
@@ -97,6 +98,36 @@ class SceneGraphPipelineTest {
     for (float value : first.get(0).pixels()) {
       assertThat(value).isBetween(0f, 1f);
     }
+  }
+
+  /**
+   * Relation guidance steers away from the graph with its relationships reversed: it changes the
+   * images of graphs with relationships, and leaves alone (no extra branch) a graph without any and
+   * a model whose condition is label text alone, which cannot tell the two apart.
+   */
+  @Test
+  void relationGuidanceMovesOnlyWhatTheRelationsCanMove() {
+    SceneGraphPipeline pipeline = new SceneGraphPipeline(model);
+    SamplingOptions guided = OPTIONS.withRelationGuidance(2);
+    assertThat(pngs(pipeline.generate(requests(7), guided, SamplingProgress.NONE)))
+        .doesNotContainAnyElementsOf(pngs(pipeline.generate(requests(7), OPTIONS, SamplingProgress.NONE)));
+    List<SamplingRequest> noRelations = List.of(
+        new SamplingRequest(SceneGraph.of(List.of("red circle", "blue square"), List.of()), 3, 2));
+    assertThat(pngs(pipeline.generate(noRelations, guided, SamplingProgress.NONE)))
+        .containsExactlyElementsOf(pngs(pipeline.generate(noRelations, OPTIONS, SamplingProgress.NONE)));
+    assertThat(pipeline.seesRelations(io.graphpaint.model.fusion.PromptKind.LABELS)).isTrue();
+
+    ModelConfig textOnly = config.withFusion(config.fusion().withMode(io.graphpaint.model.fusion.FusionMode.TEXT_ONLY));
+    try (NDManager scope = NDManager.newBaseManager();
+        GraphPaintModel labelsOnly = GraphPaintModel.create(textOnly, VOCABULARY, tokenizer, scope)) {
+      SceneGraphPipeline text = new SceneGraphPipeline(labelsOnly);
+      assertThat(text.seesRelations(io.graphpaint.model.fusion.PromptKind.LABELS)).isFalse();
+      assertThat(text.seesRelations(io.graphpaint.model.fusion.PromptKind.CAPTION)).isTrue();
+      assertThat(pngs(text.generate(requests(7), guided, SamplingProgress.NONE)))
+          .containsExactlyElementsOf(pngs(text.generate(requests(7), OPTIONS, SamplingProgress.NONE)));
+    }
+    assertThatThrownBy(() -> OPTIONS.withRelationGuidance(-1))
+        .hasMessageContaining("relationGuidance must be within [0, 30] (0 = none), got -1.0");
   }
 
   @Test
