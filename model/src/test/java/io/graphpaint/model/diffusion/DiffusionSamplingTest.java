@@ -1,6 +1,8 @@
 package io.graphpaint.model.diffusion;
 
+import static io.graphpaint.model.nn.FixtureFiles.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -186,15 +188,15 @@ class DiffusionSamplingTest {
         float[] viaContrast = images(SamplingRequest.conditional(seeds, condition, null, 4, size)
             .withContrast(unconditional, null, 1.5f), invariant, scope);
         // equal up to float rounding (a batch of 2 or 3 rows through the UNet, and the sum taken in another order)
-        assertThat(maxDifference(viaContrast, guided)).as("invariant %s", invariant).isLessThan(1e-4);
+        assertThat(maxAbsDiff(viaContrast, guided)).as("invariant %s", invariant).isLessThan(1e-4);
 
         float[] plain = images(SamplingRequest.guided(seeds, condition, null, unconditional, null, 2f, 4, size),
             invariant, scope);
         SamplingRequest guidedTwice = SamplingRequest.guided(seeds, condition, null, unconditional, null, 2f, 4, size);
         float[] selfContrast = images(guidedTwice.withContrast(condition, null, 3f), invariant, scope);
-        assertThat(maxDifference(selfContrast, plain)).isLessThan(1e-4);
+        assertThat(maxAbsDiff(selfContrast, plain)).isLessThan(1e-4);
         float[] contrasted = images(guidedTwice.withContrast(contrast, null, 3f), invariant, scope);
-        assertThat(maxDifference(contrasted, plain)).isGreaterThan(0.05);
+        assertThat(maxAbsDiff(contrasted, plain)).isGreaterThan(0.05);
         // s = 0 skips the branch: the same request as without a contrast
         assertThat(guidedTwice.withContrast(contrast, null, 0f).branches()).isEqualTo(2);
         assertThat(guidedTwice.withContrast(contrast, null, 3f).branches()).isEqualTo(3);
@@ -202,27 +204,18 @@ class DiffusionSamplingTest {
     }
   }
 
-  private static double maxDifference(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
-
   @Test
   void aContrastMustFitTheCondition() {
     try (NDManager scope = manager.newSubManager()) {
       NDArray condition = scope.zeros(new Shape(2, L, TinyUNets.CONDITION_DIM));
       SamplingRequest request = SamplingRequest.conditional(new long[] {1, 2}, condition, null, 4, TinyUNets.SIZE);
-      org.assertj.core.api.Assertions.assertThatThrownBy(
+      assertThatThrownBy(
               () -> request.withContrast(scope.zeros(new Shape(1, L, TinyUNets.CONDITION_DIM)), null, 1f))
           .hasMessageContaining("contrast must be (B=2, L, C_cond)");
-      org.assertj.core.api.Assertions.assertThatThrownBy(
+      assertThatThrownBy(
               () -> request.withContrast(scope.zeros(new Shape(2, L, TinyUNets.CONDITION_DIM + 1)), null, 1f))
           .hasMessageContaining("contrast width");
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> request.withContrast(condition, null, -1f))
+      assertThatThrownBy(() -> request.withContrast(condition, null, -1f))
           .hasMessageContaining("contrastScale must be within [0, 50]");
     }
   }

@@ -62,8 +62,15 @@ public final class FixtureFiles {
       throw new AssertionError(
           "shape " + actual.getShape() + " differs from expected " + expected.getShape());
     }
-    float[] e = expected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-    float[] a = actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    return maxAbsDiff(expected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+        actual.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+  }
+
+  /** Largest absolute difference of two arrays of one length; infinite when a difference is NaN. */
+  public static double maxAbsDiff(float[] e, float[] a) {
+    if (e.length != a.length) {
+      throw new AssertionError("length " + a.length + " differs from expected " + e.length);
+    }
     double max = 0;
     for (int i = 0; i < e.length; i++) {
       double d = Math.abs(e[i] - a[i]);

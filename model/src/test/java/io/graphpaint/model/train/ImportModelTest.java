@@ -1,5 +1,6 @@
 package io.graphpaint.model.train;
 
+import static io.graphpaint.model.nn.FixtureFiles.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,8 +100,8 @@ class ImportModelTest {
       float[] variantUnet = unet(variant, manager);
       float[] stageOneUnet = SafetensorsFile.read(TrainRecipe.finalWeights(original, StageKind.ALIGNMENT), manager)
           .get(UNET_WEIGHT).toFloatArray();
-      assertThat(maxDifference(variantUnet, modelUnet)).isLessThan(1e-7);
-      assertThat(maxDifference(stageOneUnet, modelUnet)).as("stage 2 of the original run moved the UNet")
+      assertThat(maxAbsDiff(variantUnet, modelUnet)).isLessThan(1e-7);
+      assertThat(maxAbsDiff(stageOneUnet, modelUnet)).as("stage 2 of the original run moved the UNet")
           .isGreaterThan(1e-5);
     }
   }
@@ -130,12 +131,4 @@ class ImportModelTest {
     return unet.get(UNET_WEIGHT.substring(GraphPaintModel.UNET.length() + 1)).toFloatArray();
   }
 
-  private static double maxDifference(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
 }
