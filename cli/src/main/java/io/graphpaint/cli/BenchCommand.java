@@ -229,7 +229,8 @@ final class BenchCommand implements Runnable {
               + "or --guidance every row samples with the first model's own settings (its model.json), so a bare "
               + "run measures what that model serves.",
           "Each row has the standard errors of its OOR and relation accuracy over graphs (oor_se, "
-              + "relation_accuracy_se); the comparisons give A's OOR and relation accuracy minus B's for each split "
+              + "relation_accuracy_se, and relation_accuracy_among_found_se for the relations whose two objects were "
+              + "found); the comparisons give A's OOR and relation accuracy minus B's for each split "
               + "and scale, paired over the same graphs and seeds, with their errors (--compare A:B,...; by default "
               + "the first model against each other one). --relation-guidance S also steers every sample away from "
               + "its graph with the relationships reversed (0 = off).",

@@ -359,14 +359,23 @@ public final class ModelBenchmark {
     return report;
   }
 
-  /** Per graph, in the split's order: objects found of the graph's objects, relations held of its relations. */
-  record Tallies(List<ClusteredRatio.Tally> objects, List<ClusteredRatio.Tally> relations) {
+  /**
+   * Per graph, in the split's order: objects found of the graph's objects, relations held of its
+   * relations, and relations held of those whose two objects were found (relation accuracy apart
+   * from whether the objects were drawn).
+   */
+  record Tallies(List<ClusteredRatio.Tally> objects, List<ClusteredRatio.Tally> relations,
+      List<ClusteredRatio.Tally> relationsAmongFound) {
 
-    /** {@code oor_se} and {@code relation_accuracy_se}: the errors over graphs of these counts' ratios. */
+    /**
+     * {@code oor_se}, {@code relation_accuracy_se} and {@code relation_accuracy_among_found_se}: the
+     * errors over graphs of these counts' ratios.
+     */
     Map<String, Double> errors() {
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("oor_se", ClusteredRatio.of(objects).standardError());
       metrics.put("relation_accuracy_se", ClusteredRatio.of(relations).standardError());
+      metrics.put("relation_accuracy_among_found_se", ClusteredRatio.of(relationsAmongFound).standardError());
       return metrics;
     }
 
@@ -380,6 +389,9 @@ public final class ModelBenchmark {
       metrics.put("oor_difference_se", oor.standardError());
       metrics.put("relation_accuracy_difference", relationAccuracy.value());
       metrics.put("relation_accuracy_difference_se", relationAccuracy.standardError());
+      ClusteredRatio.Estimate amongFound = ClusteredRatio.difference(relationsAmongFound, other.relationsAmongFound());
+      metrics.put("relation_accuracy_among_found_difference", amongFound.value());
+      metrics.put("relation_accuracy_among_found_difference_se", amongFound.standardError());
       return metrics;
     }
   }
@@ -422,7 +434,7 @@ public final class ModelBenchmark {
    */
   static Tallies tallies(List<ImageEvaluation> evaluations, List<String> graphIds, int samples) {
     Map<String, long[]> byGraph = new LinkedHashMap<>();
-    graphIds.forEach(id -> byGraph.put(id, new long[4]));
+    graphIds.forEach(id -> byGraph.put(id, new long[5]));
     for (ImageEvaluation evaluation : evaluations) {
       long[] counts = byGraph.get(graphOf(evaluation, samples));
       if (counts != null) {
@@ -430,15 +442,18 @@ public final class ModelBenchmark {
         counts[1] += evaluation.graphObjects();
         counts[2] += evaluation.relationsHeld();
         counts[3] += evaluation.relations();
+        counts[4] += evaluation.relationsWithBothFound();
       }
     }
     List<ClusteredRatio.Tally> objects = new ArrayList<>();
     List<ClusteredRatio.Tally> relations = new ArrayList<>();
+    List<ClusteredRatio.Tally> amongFound = new ArrayList<>();
     for (long[] counts : byGraph.values()) {
       objects.add(new ClusteredRatio.Tally(counts[0], counts[1]));
       relations.add(new ClusteredRatio.Tally(counts[2], counts[3]));
+      amongFound.add(new ClusteredRatio.Tally(counts[2], counts[4]));
     }
-    return new Tallies(objects, relations);
+    return new Tallies(objects, relations, amongFound);
   }
 
   /** {@code --only clip}: a row per model and split with the {@link ClipRelations} of its CLIP on the ground truth. */

@@ -31,7 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelBenchmarkTest {
 
   private static ImageEvaluation evaluation(String id, int objects, int found, int relations, int held) {
-    return new ImageEvaluation(id, objects, found, relations, held, held, true, found, 0,
+    return evaluation(id, objects, found, relations, held, held);
+  }
+
+  private static ImageEvaluation evaluation(String id, int objects, int found, int relations, int held, int bothFound) {
+    return new ImageEvaluation(id, objects, found, relations, held, bothFound, true, found, 0,
         List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
@@ -50,13 +54,16 @@ class ModelBenchmarkTest {
   @Test
   void tallyingGroupsTheSamplesOfEachGraphInTheSplitsOrder() {
     List<ImageEvaluation> evaluations = List.of(
-        evaluation("g2_0.png", 3, 1, 2, 0), evaluation("g1_0.png", 2, 2, 1, 1),
-        evaluation("g1_1.png", 2, 1, 1, 0), evaluation("g2_1.png", 3, 3, 2, 2));
+        evaluation("g2_0.png", 3, 1, 2, 0, 0), evaluation("g1_0.png", 2, 2, 1, 1, 1),
+        evaluation("g1_1.png", 2, 1, 1, 0, 0), evaluation("g2_1.png", 3, 3, 2, 1, 2));
     ModelBenchmark.Tallies tallies = ModelBenchmark.tallies(evaluations, List.of("g1", "g2", "g3"), 2);
     assertThat(tallies.objects()).containsExactly(new ClusteredRatio.Tally(3, 4), new ClusteredRatio.Tally(4, 6),
         new ClusteredRatio.Tally(0, 0)); // g3: no images
-    assertThat(tallies.relations()).containsExactly(new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(2, 4),
+    assertThat(tallies.relations()).containsExactly(new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(1, 4),
         new ClusteredRatio.Tally(0, 0));
+    // held of those whose two objects were found: g1 1 of 1, g2 1 of 2
+    assertThat(tallies.relationsAmongFound()).containsExactly(new ClusteredRatio.Tally(1, 1),
+        new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(0, 0));
   }
 
   @Test
@@ -79,8 +86,8 @@ class ModelBenchmarkTest {
     List<ClusteredRatio.Tally> hits = List.of(new ClusteredRatio.Tally(2, 2), new ClusteredRatio.Tally(1, 2));
     List<ClusteredRatio.Tally> misses = List.of(new ClusteredRatio.Tally(1, 2), new ClusteredRatio.Tally(0, 2));
     java.util.Map<String, ModelBenchmark.Tallies> tallies = new java.util.LinkedHashMap<>();
-    tallies.put("full\u0000test\u00002", new ModelBenchmark.Tallies(hits, hits));
-    tallies.put("text\u0000test\u00002", new ModelBenchmark.Tallies(misses, hits));
+    tallies.put("full\u0000test\u00002", new ModelBenchmark.Tallies(hits, hits, hits));
+    tallies.put("text\u0000test\u00002", new ModelBenchmark.Tallies(misses, hits, misses));
     // caption was not sampled (say it failed to load): its comparison is left out
     BenchmarkReport report = new BenchmarkReport("t");
     ModelBenchmark.compare(options, tallies, report);
@@ -91,7 +98,8 @@ class ModelBenchmarkTest {
     assertThat(row.settings()).containsEntry("a", "full").containsEntry("b", "text").containsEntry("split", "test")
         .containsEntry("guidance", "2");
     assertThat(row.metrics()).containsEntry("graphs", 2.0).containsEntry("oor_difference", 0.5)
-        .containsEntry("relation_accuracy_difference", 0.0).containsEntry("relation_accuracy_difference_se", 0.0);
+        .containsEntry("relation_accuracy_difference", 0.0).containsEntry("relation_accuracy_difference_se", 0.0)
+        .containsEntry("relation_accuracy_among_found_difference", 0.5);
     // every graph gains one object of its two: no spread between graphs, no error
     assertThat(row.metrics().get("oor_difference_se")).isZero();
     BenchmarkReport back = BenchmarkReport.fromJson(report.toJson());
@@ -294,7 +302,8 @@ class ModelBenchmarkTest {
     assertThat(written.rows()).extracting(r -> r.settings().get("prompt")).containsExactly("LABELS", "CAPTION");
     assertThat(written.rows().get(1).settings())
         .containsEntry("model", "caption").containsEntry("split", "test").containsEntry("guidance", "1");
-    assertThat(written.rows().get(0).metrics()).containsKeys("images_per_second", "oor_se", "relation_accuracy_se");
+    assertThat(written.rows().get(0).metrics()).containsKeys("images_per_second", "oor_se", "relation_accuracy_se",
+        "relation_accuracy_among_found_se");
     // the first model against the other, over the same graphs
     assertThat(written.comparisons()).extracting(BenchmarkReport.Row::name).containsExactly("labels - caption test w=1");
     assertThat(written.comparisons().get(0).metrics().get("oor_difference")).isCloseTo(
