@@ -129,6 +129,7 @@ public final class SampleComparison {
         metrics.put("images", (double) result.images().size());
         metrics.put("oor", result.metrics().oor());
         metrics.put("relation_accuracy", result.metrics().relationAccuracy());
+        metrics.put("relation_accuracy_among_found", result.metrics().relationAccuracyAmongFound());
         metrics.putAll(tallies.errors());
         report.add(side.label() + " " + split, Map.of("model", side.label(), "split", split), metrics);
       }

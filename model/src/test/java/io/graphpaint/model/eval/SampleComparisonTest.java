@@ -48,12 +48,15 @@ class SampleComparisonTest {
 
     assertThat(report.rows()).extracting(BenchmarkReport.Row::name).containsExactly("truth:full test", "blank:full test");
     assertThat(report.rows().get(0).metrics()).containsEntry("images", 12.0).containsEntry("oor", 1.0)
-        .containsEntry("relation_accuracy", 1.0);
+        .containsEntry("relation_accuracy", 1.0).containsEntry("relation_accuracy_among_found", 1.0);
     assertThat(report.rows().get(1).metrics()).containsEntry("oor", 0.0);
     BenchmarkReport.Row difference = report.comparisons().get(0);
     assertThat(difference.name()).isEqualTo("truth:full - blank:full test");
     assertThat(difference.metrics()).containsEntry("graphs", 6.0).containsEntry("oor_difference", 1.0)
-        .containsEntry("relation_accuracy_difference", 1.0).containsEntry("oor_difference_se", 0.0);
+        .containsEntry("relation_accuracy_difference", 1.0).containsEntry("oor_difference_se", 0.0)
+        // no relation of the blank side has both objects found: 1 against a ratio of nothing (0), no error
+        .containsEntry("relation_accuracy_among_found_difference", 1.0);
+    assertThat(difference.metrics().get("relation_accuracy_among_found_difference_se")).isNaN();
 
     // a graph without its second sample on one side: named, not silently paired with fewer images
     Files.delete(blank.resolve(ModelBenchmark.sampleFile(test.get(3).id(), 1)));
