@@ -21,7 +21,8 @@ import java.util.Random;
  * batch {@code [x; x]} with {@code [cond; uncond]} and combines {@code eps = eps_u + w (eps_c -
  * eps_u)}. A request with a contrast condition (e.g. the graph with its relationships reversed)
  * runs it as one more branch of the same batch and adds {@code s (eps_c - eps_contrast)}: guidance
- * away from the contrast, toward what tells the condition from it. Each image's noise comes from its own {@link Random} seeded with its seed (Java's
+ * away from the contrast, toward what tells the condition from it. Each image's noise comes from
+ * its own {@link Random} seeded with its seed (Java's
  * specified Gaussian generator), so a result is bit-identical run to run and independent of the
  * other images in the batch (as far as the engine's kernels are batch-invariant, which the tests
  * check). Every step runs in its own sub-manager, so native memory stays flat over any number of

@@ -131,7 +131,10 @@ public record SamplingRequest(
     return contrast != null && contrastScale != 0f;
   }
 
-  /** UNet branches per image and step: the condition, the unconditional one when guided, the contrast when contrasted. */
+  /**
+   * UNet branches per image and step: the condition, the unconditional one when guided, the
+   * contrast when contrasted.
+   */
   public int branches() {
     return 1 + (guided() ? 1 : 0) + (contrasted() ? 1 : 0);
   }
