@@ -254,7 +254,8 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "compare", mixinStandardHelpOptions = true,
       description = {"Paired differences between the samples two `bench model` runs stored (model.eval.SampleComparison): "
-          + "for the same dataset, graphs, seeds and settings, A's OOR and relation accuracy minus B's per split, with "
+          + "for the same dataset, graphs, seeds and settings, A's OOR and relation accuracy (overall and among the "
+          + "pairs whose two objects were drawn) minus B's per split, with "
           + "paired standard errors over graphs; nothing is sampled. ARGS: --dataset DIR --a OUT:MODEL --b OUT:MODEL "
           + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--guidance 2] (as the runs were given)."})
   static final class Compare implements Callable<Integer> {

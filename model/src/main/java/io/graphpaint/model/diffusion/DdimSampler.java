@@ -141,10 +141,7 @@ public final class DdimSampler {
     boolean guided = request.guided();
     boolean contrasted = request.contrasted();
     int branches = request.branches();
-    NDArray input = x;
-    for (int b = 1; b < branches; b++) {
-      input = input.concat(x, 0);
-    }
+    NDArray input = branches == 1 ? x : NDArrays.concat(new NDList(java.util.Collections.nCopies(branches, x)), 0);
     int[] t = new int[branches * batch];
     Arrays.fill(t, timestep);
     NDArray timesteps = scope.create(t);

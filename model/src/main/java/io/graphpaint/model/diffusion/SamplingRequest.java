@@ -59,26 +59,8 @@ public record SamplingRequest(
       throw new IllegalArgumentException("seeds must hold 1 to 256 entries, got " + batch);
     }
     checkSequence("condition", condition, conditionMask, batch);
-    if (unconditional != null) {
-      checkSequence("unconditional", unconditional, unconditionalMask, batch);
-      if (unconditional.getShape().get(2) != condition.getShape().get(2)) {
-        throw new IllegalArgumentException(
-            "unconditional width " + unconditional.getShape().get(2)
-                + " must equal condition width " + condition.getShape().get(2));
-      }
-    } else if (unconditionalMask != null) {
-      throw new IllegalArgumentException("unconditionalMask given without unconditional");
-    }
-    if (contrast != null) {
-      checkSequence("contrast", contrast, contrastMask, batch);
-      if (contrast.getShape().get(2) != condition.getShape().get(2)) {
-        throw new IllegalArgumentException(
-            "contrast width " + contrast.getShape().get(2)
-                + " must equal condition width " + condition.getShape().get(2));
-      }
-    } else if (contrastMask != null) {
-      throw new IllegalArgumentException("contrastMask given without contrast");
-    }
+    checkBranch("unconditional", unconditional, unconditionalMask, condition, batch);
+    checkBranch("contrast", contrast, contrastMask, condition, batch);
     if (!(contrastScale >= 0 && contrastScale <= 50)) {
       throw new IllegalArgumentException("contrastScale must be within [0, 50], got " + contrastScale);
     }
@@ -95,6 +77,24 @@ public record SamplingRequest(
     if (height < 8 || height > 1024 || width < 8 || width > 1024) {
       throw new IllegalArgumentException(
           "height and width must be within [8, 1024], got " + height + "x" + width);
+    }
+  }
+
+  /**
+   * An optional condition of another branch ({@code sequence}, null when the branch is not asked
+   * for): (B, L', C_cond) with the condition's width, its mask (B, L') or null.
+   */
+  private static void checkBranch(String name, NDArray sequence, NDArray mask, NDArray condition, int batch) {
+    if (sequence == null) {
+      if (mask != null) {
+        throw new IllegalArgumentException(name + "Mask given without " + name);
+      }
+      return;
+    }
+    checkSequence(name, sequence, mask, batch);
+    if (sequence.getShape().get(2) != condition.getShape().get(2)) {
+      throw new IllegalArgumentException(
+          name + " width " + sequence.getShape().get(2) + " must equal condition width " + condition.getShape().get(2));
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * Paired differences between samples that earlier {@link ModelBenchmark} runs wrote: two (output
  * directory, model row) pairs sampled from the same dataset with the same graphs, seeds and
  * settings, e.g. one model before and after more training, benchmarked on different days. For each
- * split, A's OOR and relation accuracy minus B's, with the paired errors over graphs of {@link
+ * split, A's OOR and relation accuracy (overall and among the pairs whose two objects were found)
+ * minus B's, with the paired errors over graphs of {@link
  * ClusteredRatio}, as {@code bench model}'s comparisons give for rows of one run. Nothing is
  * sampled: the stored PNGs are measured again.
  *
