@@ -257,7 +257,7 @@ final class BenchCommand implements Runnable {
           + "for the same dataset, graphs, seeds and settings, A's OOR and relation accuracy (overall and among the "
           + "pairs whose two objects were drawn) minus B's per split, with "
           + "paired standard errors over graphs; nothing is sampled. ARGS: --dataset DIR --a OUT:MODEL --b OUT:MODEL "
-          + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--guidance 2] (as the runs were given)."})
+          + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--guidance W] (as the runs were given; without --guidance, the one scale both runs stored)."})
   static final class Compare implements Callable<Integer> {
     @picocli.CommandLine.Unmatched // the comparison parses its own --options
     List<String> args = new ArrayList<>();

@@ -99,7 +99,7 @@ public record ModelConfig(
     int unetHeads = Math.min(4, unetChannels.get(0) / 4);
     Set<Integer> attention = unetChannels.size() >= 3 ? Set.of(imageSize / 2, imageSize / 4) : Set.of(imageSize / 2);
     UNetConfig unet = new UNetConfig(
-        imageSize, 3, 3, unetChannels, 1, attention, width, unetHeads, groups, 4 * unetChannels.get(0), 0f, true);
+        imageSize, 3, 3, unetChannels, 1, attention, width, unetHeads, groups, 4 * unetChannels.get(0), 0f, true, false);
     FusionConfig fusion = new FusionConfig(FusionMode.APPEND, width, width, graphTokens, FusionConfig.DEFAULT_CONDITION_DROPOUT);
     EmbeddingDiscriminator.Config discriminator = new EmbeddingDiscriminator.Config(width, List.of(2 * width), 0.2f, 0.3f);
     return new ModelConfig(clip, graph, unet, fusion, NoiseScheduleConfig.defaults(), discriminator, SamplingDefaults.defaults());

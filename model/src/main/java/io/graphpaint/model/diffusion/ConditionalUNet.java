@@ -44,6 +44,8 @@ import java.util.Set;
  *   down.{i}.attn.{j}  SpatialAttention (norm1, attn1.to_q/to_k/to_v/to_out, norm2, attn2.*)
  *   down.{i}.downsample                                    3x3 stride 2 (all levels but the last)
  *   mid.res.0, mid.attn, mid.res.1
+ *   (UNetConfig.positionEmbedding adds a fixed 2D sine-cosine embedding in every attention block:
+ *   no parameters, no names)
  *   up.{i}.res.{j}, up.{i}.attn.{j}  (j < layersPerLevel + 1), up.{i}.upsample.conv (i > 0)
  *   norm_out, conv_out                                     C0 -> outC, 3x3
  * </pre>
@@ -112,7 +114,7 @@ public final class ConditionalUNet extends AbstractBlock {
           attentions.add(
               addChildBlock(
                   "down." + level + ".attn." + j,
-                  new SpatialAttention(width, condDim, heads, groups)));
+                  new SpatialAttention(width, condDim, heads, groups, config.positionEmbedding())));
         }
         skipWidths.push(width);
       }
@@ -134,7 +136,7 @@ public final class ConditionalUNet extends AbstractBlock {
 
     this.midResidual0 =
         addChildBlock("mid.res.0", new ResidualBlock(width, width, temb, groups, dropout));
-    this.midAttention = addChildBlock("mid.attn", new SpatialAttention(width, condDim, heads, groups));
+    this.midAttention = addChildBlock("mid.attn", new SpatialAttention(width, condDim, heads, groups, config.positionEmbedding()));
     this.midResidual1 =
         addChildBlock("mid.res.1", new ResidualBlock(width, width, temb, groups, dropout));
 
@@ -158,7 +160,7 @@ public final class ConditionalUNet extends AbstractBlock {
           attentions.add(
               addChildBlock(
                   "up." + level + ".attn." + j,
-                  new SpatialAttention(width, condDim, heads, groups)));
+                  new SpatialAttention(width, condDim, heads, groups, config.positionEmbedding())));
         }
       }
       upResidual.set(level, residuals);
@@ -398,6 +400,7 @@ public final class ConditionalUNet extends AbstractBlock {
     private Integer timeEmbedDim;
     private Float dropout;
     private Boolean pooledCondition;
+    private Boolean positionEmbedding;
     private Integer inChannels;
     private Integer outChannels;
 
@@ -460,6 +463,12 @@ public final class ConditionalUNet extends AbstractBlock {
       return this;
     }
 
+    /** Whether the attention layers add each pixel's 2D position embedding to their tokens. */
+    public Builder optPositionEmbedding(boolean enabled) {
+      this.positionEmbedding = enabled;
+      return this;
+    }
+
     public Builder optInChannels(int inChannels) {
       this.inChannels = inChannels;
       return this;
@@ -488,7 +497,8 @@ public final class ConditionalUNet extends AbstractBlock {
           or(normGroups, start.normGroups()),
           or(timeEmbedDim, start.timeEmbedDim()),
           or(dropout, start.dropout()),
-          or(pooledCondition, start.pooledCondition()));
+          or(pooledCondition, start.pooledCondition()),
+          or(positionEmbedding, start.positionEmbedding()));
     }
 
     public ConditionalUNet build() {

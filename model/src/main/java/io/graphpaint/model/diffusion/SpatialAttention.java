@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.graphpaint.model.nn.GridPositionEmbedding;
 import io.graphpaint.model.nn.GroupNorm;
 import io.graphpaint.model.nn.MultiHeadAttention;
 
@@ -20,7 +21,10 @@ import io.graphpaint.model.nn.MultiHeadAttention;
  *   h = h + attn2(tokens(norm2(h)), cond, condMask)       cross-attention to S_cond
  * </pre>
  *
- * where tokens() maps (B, C, H, W) to (B, H*W, C). Inputs [x (B, C, H, W), cond (B, L, C_cond),
+ * where tokens() maps (B, C, H, W) to (B, H*W, C). With a position embedding, tokens() adds the
+ * fixed 2D sine-cosine embedding of each pixel's row and column ({@link GridPositionEmbedding}) to
+ * the normalized tokens of both attentions, so the queries, keys and values know where each pixel
+ * is; without one, both attentions are blind to it. Inputs [x (B, C, H, W), cond (B, L, C_cond),
  * optional condMask (B, L)]; output (B, C, H, W). Children: {@code norm1, attn1, norm2, attn2}.
  */
 public final class SpatialAttention extends AbstractBlock {
@@ -32,10 +36,16 @@ public final class SpatialAttention extends AbstractBlock {
   private final MultiHeadAttention selfAttention;
   private final GroupNorm norm2;
   private final MultiHeadAttention crossAttention;
+  private final GridPositionEmbedding positions;
 
   SpatialAttention(int channels, int conditionDim, int heads, int normGroups) {
+    this(channels, conditionDim, heads, normGroups, false);
+  }
+
+  SpatialAttention(int channels, int conditionDim, int heads, int normGroups, boolean positionEmbedding) {
     super(VERSION);
     this.channels = channels;
+    this.positions = positionEmbedding ? new GridPositionEmbedding(channels) : null;
     this.norm1 =
         addChildBlock(
             "norm1", GroupNorm.builder().setNumGroups(normGroups).setNumChannels(channels).build());
@@ -66,12 +76,25 @@ public final class SpatialAttention extends AbstractBlock {
       throw new IllegalArgumentException(
           "spatial attention input must be (B, " + channels + ", H, W), got " + shape);
     }
-    NDArray tokens = toTokens(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
+    NDArray tokens = positioned(toTokens(norm1.forward(ps, new NDList(x), training).singletonOrThrow()), shape);
     NDArray attended = selfAttention.attend(ps, tokens, tokens, null, training);
     NDArray h = x.add(toMap(attended, shape));
-    NDArray queries = toTokens(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
+    NDArray queries = positioned(toTokens(norm2.forward(ps, new NDList(h), training).singletonOrThrow()), shape);
     NDArray crossed = crossAttention.attend(ps, queries, condition, conditionMask, training);
     return new NDList(h.add(toMap(crossed, shape)));
+  }
+
+  /** Tokens (B, H*W, C) of a map of {@code mapShape} with the position embedding added, if any. */
+  private NDArray positioned(NDArray tokens, Shape mapShape) {
+    if (positions == null) {
+      return tokens;
+    }
+    return tokens.add(positions.embed(tokens.getManager(), (int) mapShape.get(2), (int) mapShape.get(3)));
+  }
+
+  /** Whether the pixels' positions are added to the attention tokens. */
+  boolean hasPositionEmbedding() {
+    return positions != null;
   }
 
   /** (B, C, H, W) -> (B, H*W, C). */

@@ -29,6 +29,11 @@ import java.util.TreeSet;
  *     MLP, is added to the time embedding (as SDXL and Imagen add their pooled text embedding), so
  *     every residual block sees the condition, not only the attention levels; absent in a
  *     model.json written before it existed, which reads as false
+ * @param positionEmbedding whether every attention block adds the fixed 2D sine-cosine embedding
+ *     of each pixel's row and column to its tokens (as ViT-MAE and DiT do), so attention knows
+ *     where a pixel is and can place one object left of another; then every attention level's
+ *     width must be a multiple of 4. No parameters; absent in a model.json written before it
+ *     existed, which reads as false
  */
 public record UNetConfig(
     int sampleSize,
@@ -42,7 +47,8 @@ public record UNetConfig(
     int normGroups,
     int timeEmbedDim,
     float dropout,
-    boolean pooledCondition) {
+    boolean pooledCondition,
+    boolean positionEmbedding) {
 
   public UNetConfig {
     Objects.requireNonNull(channels, "channels must not be null");
@@ -102,6 +108,15 @@ public record UNetConfig(
                 + resolutions);
       }
     }
+    if (positionEmbedding) {
+      for (int i = 0; i < channels.size(); i++) {
+        if (attentionResolutions.contains(sampleSize >> i) && channels.get(i) % 4 != 0) {
+          throw new IllegalArgumentException(
+              "with positionEmbedding, the width of every attention level must be a multiple of 4; channels["
+                  + i + "] = " + channels.get(i));
+        }
+      }
+    }
     if (conditionDim < 1 || conditionDim > 8192) {
       throw new IllegalArgumentException(
           "conditionDim must be within [1, 8192], got " + conditionDim);
@@ -121,14 +136,21 @@ public record UNetConfig(
    */
   public static UNetConfig defaults(int conditionDim) {
     return new UNetConfig(
-        32, 3, 3, List.of(32, 64, 64), 1, Set.of(16, 8), conditionDim, 4, 8, 128, 0f, true);
+        32, 3, 3, List.of(32, 64, 64), 1, Set.of(16, 8), conditionDim, 4, 8, 128, 0f, true, false);
   }
 
   /** This configuration with the pooled-condition path on or off. */
   public UNetConfig withPooledCondition(boolean enabled) {
     return new UNetConfig(
         sampleSize, inChannels, outChannels, channels, layersPerLevel, attentionResolutions,
-        conditionDim, attentionHeads, normGroups, timeEmbedDim, dropout, enabled);
+        conditionDim, attentionHeads, normGroups, timeEmbedDim, dropout, enabled, positionEmbedding);
+  }
+
+  /** This configuration with the attention blocks' 2D position embedding on or off. */
+  public UNetConfig withPositionEmbedding(boolean enabled) {
+    return new UNetConfig(
+        sampleSize, inChannels, outChannels, channels, layersPerLevel, attentionResolutions,
+        conditionDim, attentionHeads, normGroups, timeEmbedDim, dropout, pooledCondition, enabled);
   }
 
   /** Number of resolution levels. */

@@ -18,17 +18,18 @@ import java.util.Map;
  * split, A's OOR and relation accuracy (overall and among the pairs whose two objects were found)
  * minus B's, with the paired errors over graphs of {@link
  * ClusteredRatio}, as {@code bench model}'s comparisons give for rows of one run. Nothing is
- * sampled: the stored PNGs are measured again.
+ * sampled: the stored PNGs are measured again. Without {@code --guidance}, the one guidance scale
+ * both sides stored samples at is compared (a run that stored several needs {@code --guidance}).
  *
  * <pre>
  * SampleComparison --dataset DIR --a OUT:MODEL --b OUT:MODEL [--splits test,test_unseen] [--limit 200]
- *     [--samples 2] [--guidance 2]
+ *     [--samples 2] [--guidance W]
  * </pre>
  */
 public final class SampleComparison {
 
   static final String USAGE = "usage: SampleComparison --dataset DIR --a OUT:MODEL --b OUT:MODEL"
-      + " [--splits test,test_unseen] [--limit 200] [--samples 2] [--guidance 2]";
+      + " [--splits test,test_unseen] [--limit 200] [--samples 2] [--guidance W]";
 
   /**
    * @param dataset the dataset both runs sampled
@@ -37,9 +38,10 @@ public final class SampleComparison {
    * @param splits splits to compare
    * @param limit graphs per split, as the runs were given (0 = all)
    * @param samples images per graph in both runs
-   * @param guidance the guidance scale whose samples are compared
+   * @param guidance the guidance scale whose samples are compared; null = the one scale both sides
+   *     stored samples at
    */
-  public record Options(Path dataset, Side a, Side b, List<String> splits, int limit, int samples, double guidance) {
+  public record Options(Path dataset, Side a, Side b, List<String> splits, int limit, int samples, Double guidance) {
     public Options {
       if (dataset == null || a == null || b == null) {
         throw new IllegalArgumentException("--dataset, --a OUT:MODEL and --b OUT:MODEL are required\n" + USAGE);
@@ -74,7 +76,7 @@ public final class SampleComparison {
             List.of(values.getOrDefault("splits", "test,test_unseen").split(",")),
             Integer.parseInt(values.getOrDefault("limit", "200")),
             Integer.parseInt(values.getOrDefault("samples", "2")),
-            Double.parseDouble(values.getOrDefault("guidance", "2")));
+            values.containsKey("guidance") ? Double.valueOf(values.get("guidance")) : null);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -111,7 +113,8 @@ public final class SampleComparison {
     List<ManifestEntry> manifest = Manifest.read(options.dataset().resolve(Manifest.FILE_NAME));
     BenchmarkReport report = new BenchmarkReport("graphpaint sample comparison");
     report.note("dataset", options.dataset().getFileName().toString());
-    report.note("guidance", Double.toString(options.guidance()));
+    double guidance = options.guidance() != null ? options.guidance() : storedGuidance(options);
+    report.note("guidance", Double.toString(guidance));
     for (String split : options.splits()) {
       List<ManifestEntry> entries = ModelBenchmark.entriesOf(manifest, split, options.limit());
       if (entries.isEmpty()) {
@@ -120,7 +123,7 @@ public final class SampleComparison {
       List<String> ids = entries.stream().map(ManifestEntry::id).toList();
       List<ModelBenchmark.Tallies> sides = new ArrayList<>();
       for (Side side : List.of(options.a(), options.b())) {
-        Path dir = ModelBenchmark.sampleDirectory(side.out(), side.model(), split, options.guidance());
+        Path dir = ModelBenchmark.sampleDirectory(side.out(), side.model(), split, guidance);
         requireSamples(dir, ids, options.samples(), side);
         Evaluation.Result result = Evaluation.evaluate(new DirectoryBlobStore(dir), entries,
             new Evaluation.Options(null, null, null, 0));
@@ -138,6 +141,44 @@ public final class SampleComparison {
           Map.of("a", options.a().label(), "b", options.b().label(), "split", split), sides.get(0).minus(sides.get(1)));
     }
     return report;
+  }
+
+  /**
+   * The guidance scale of the samples both sides stored for the first split, when each stored
+   * them at one scale and it is the same one.
+   */
+  static double storedGuidance(Options options) throws IOException {
+    String split = options.splits().get(0);
+    List<Double> scales = new ArrayList<>();
+    for (Side side : List.of(options.a(), options.b())) {
+      Path dir = side.out().resolve(side.model()).resolve(split);
+      List<Double> stored = new ArrayList<>();
+      if (Files.isDirectory(dir)) {
+        try (var children = Files.list(dir)) {
+          for (Path child : children.sorted().toList()) {
+            String name = child.getFileName().toString();
+            if (Files.isDirectory(child) && name.matches("w[0-9]+(\\.[0-9]+)?")) {
+              stored.add(Double.valueOf(name.substring(1)));
+            }
+          }
+        }
+      }
+      if (stored.isEmpty()) {
+        throw new IllegalArgumentException("no samples of model row '" + side.model() + "' in " + side.out()
+            + " for split " + split + " (" + dir + " holds no w<guidance> directory)");
+      }
+      if (stored.size() > 1) {
+        throw new IllegalArgumentException(side.label() + " stored samples at guidance " + stored
+            + " for split " + split + "; give --guidance with one of them");
+      }
+      scales.add(stored.get(0));
+    }
+    if (!scales.get(0).equals(scales.get(1))) {
+      throw new IllegalArgumentException("the two sides stored samples at different guidance scales, "
+          + options.a().label() + " at " + scales.get(0) + " and " + options.b().label() + " at " + scales.get(1)
+          + ": samples are paired only at the same guidance");
+    }
+    return scales.get(0);
   }
 
   /** Every graph must have its samples on both sides, or the pairing would compare other graphs. */

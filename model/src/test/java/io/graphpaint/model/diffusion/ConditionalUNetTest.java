@@ -100,6 +100,60 @@ class ConditionalUNetTest {
     }
   }
 
+  /**
+   * Attention over pixels without positions is equivariant to any rearrangement of them: the
+   * block's output for a mirrored feature map is its output mirrored, so it cannot tell a scene
+   * from its mirror image. With the position embedding it can.
+   */
+  @Test
+  void positionEmbeddingLetsAttentionTellAMapFromItsMirrorImage() {
+    for (boolean positions : new boolean[] {false, true}) {
+      Engine.getInstance().setRandomSeed(5);
+      try (NDManager manager = NDManager.newBaseManager()) {
+        SpatialAttention block = new SpatialAttention(16, 8, 2, 4, positions);
+        block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16, 8, 8), new Shape(1, 3, 8));
+        assertThat(block.hasPositionEmbedding()).isEqualTo(positions);
+        ParameterStore ps = new ParameterStore(manager, false);
+        NDArray x = manager.randomNormal(new Shape(2, 16, 8, 8));
+        NDArray cond = manager.randomNormal(new Shape(2, 3, 8));
+        NDArray out = block.forward(ps, new ai.djl.ndarray.NDList(x, cond), false).head();
+        NDArray mirroredOut = block.forward(ps, new ai.djl.ndarray.NDList(x.flip(3), cond), false).head();
+        float difference = mirroredOut.sub(out.flip(3)).abs().max().getFloat();
+        if (positions) {
+          assertThat(difference).as("with positions").isGreaterThan(1e-2f);
+        } else {
+          assertThat(difference).as("without positions").isLessThan(1e-4f);
+        }
+      }
+    }
+  }
+
+  @Test
+  void positionEmbeddingAddsNoParametersAndLoadsTheSameWeights() {
+    Engine.getInstance().setRandomSeed(3);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ConditionalUNet plain = TinyUNets.build().initialize(manager);
+      ConditionalUNet positioned =
+          ConditionalUNet.builder().fromConfig(plain.config()).optPositionEmbedding(true).build().initialize(manager);
+      assertThat(positioned.config().positionEmbedding()).isTrue();
+      Map<String, Parameter> a = StateDict.parameters(plain);
+      Map<String, Parameter> b = StateDict.parameters(positioned);
+      assertThat(b.keySet()).isEqualTo(a.keySet());
+      for (Map.Entry<String, Parameter> entry : a.entrySet()) {
+        b.get(entry.getKey()).getArray().set(entry.getValue().getArray().toFloatArray());
+      }
+      ParameterStore ps = new ParameterStore(manager, false);
+      int size = TinyUNets.SIZE;
+      NDArray x = manager.randomNormal(new Shape(1, 3, size, size));
+      NDArray t = manager.create(new int[] {500});
+      NDArray cond = manager.randomNormal(new Shape(1, 4, TinyUNets.CONDITION_DIM));
+      NDArray epsPlain = plain.predictNoise(ps, x, t, cond, null, false);
+      NDArray epsPositioned = positioned.predictNoise(ps, x, t, cond, null, false);
+      // same weights, and the positions change the prediction
+      assertThat(epsPositioned.sub(epsPlain).abs().max().getFloat()).isGreaterThan(1e-3f);
+    }
+  }
+
   @Test
   void builderRejectsBadSizesWithMessagesNamingTheField() {
     assertThatThrownBy(() -> ConditionalUNet.builder().optChannels(List.of(32, 64)).build())
@@ -115,5 +169,17 @@ class ConditionalUNetTest {
     assertThatThrownBy(
             () -> ConditionalUNet.builder().setConditionDim(16).optChannels(List.of(30)).build())
         .hasMessageContaining("normGroups");
+    assertThatThrownBy(
+            () ->
+                ConditionalUNet.builder()
+                    .setConditionDim(16)
+                    .optChannels(List.of(6, 10))
+                    .optSampleSize(16)
+                    .optAttentionResolutions(Set.of(8))
+                    .optNormGroups(2)
+                    .optAttentionHeads(2)
+                    .optPositionEmbedding(true)
+                    .build())
+        .hasMessageContaining("multiple of 4; channels[1] = 10");
   }
 }

@@ -158,7 +158,10 @@ class DdimStepReferenceTest {
     }
   }
 
-  /** A model.json written before v-prediction and the pooled condition existed reads as epsilon, no pooling. */
+  /**
+   * A model.json written before v-prediction, the pooled condition and the position embedding
+   * existed reads as epsilon, no pooling, no positions.
+   */
   @Test
   void configurationsWithoutTheNewKeysReadAsBefore() throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -172,6 +175,9 @@ class DdimStepReferenceTest {
         + "\"layersPerLevel\":1,\"attentionResolutions\":[16,8],\"conditionDim\":64,\"attentionHeads\":4,"
         + "\"normGroups\":8,\"timeEmbedDim\":128,\"dropout\":0.0}", UNetConfig.class);
     assertThat(unet.pooledCondition()).isFalse();
+    assertThat(unet.positionEmbedding()).isFalse();
     assertThat(UNetConfig.defaults(64).pooledCondition()).isTrue();
+    UNetConfig positioned = UNetConfig.defaults(64).withPositionEmbedding(true);
+    assertThat(json.readValue(json.writeValueAsString(positioned), UNetConfig.class)).isEqualTo(positioned);
   }
 }

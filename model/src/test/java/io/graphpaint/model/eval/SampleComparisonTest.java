@@ -68,6 +68,34 @@ class SampleComparisonTest {
         .hasMessageContaining("no samples of model row 'text'");
   }
 
+  /** Without --guidance the one scale both sides stored is used; several, or two different ones, are named. */
+  @Test
+  void withoutGuidanceTheScaleBothSidesStoredIsCompared(@TempDir Path dataset, @TempDir Path runs) throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(5, 32, 2, 0, 3, 0), dataset);
+    List<ManifestEntry> test = ModelBenchmark.entriesOf(Manifest.read(dataset.resolve(Manifest.FILE_NAME)), "test", 0);
+    for (String run : List.of("a", "b")) {
+      Path dir = ModelBenchmark.sampleDirectory(runs.resolve(run), "full", "test", 1.5);
+      Files.createDirectories(dir);
+      for (ManifestEntry entry : test) {
+        Files.copy(dataset.resolve(entry.image()), dir.resolve(ModelBenchmark.sampleFile(entry.id(), 0)));
+      }
+    }
+    String[] args = {"--dataset", dataset.toString(), "--a", runs.resolve("a") + ":full", "--b",
+        runs.resolve("b") + ":full", "--splits", "test", "--samples", "1"};
+    BenchmarkReport report = SampleComparison.run(SampleComparison.Options.parse(args));
+    assertThat(report.notes()).containsEntry("guidance", "1.5");
+    assertThat(report.comparisons().get(0).metrics()).containsEntry("oor_difference", 0.0);
+
+    Files.createDirectories(ModelBenchmark.sampleDirectory(runs.resolve("b"), "full", "test", 4));
+    assertThatThrownBy(() -> SampleComparison.run(SampleComparison.Options.parse(args)))
+        .hasMessageContaining("b:full stored samples at guidance [1.5, 4.0]").hasMessageContaining("give --guidance");
+    Files.delete(ModelBenchmark.sampleDirectory(runs.resolve("b"), "full", "test", 4));
+    Path other = ModelBenchmark.sampleDirectory(runs.resolve("b"), "full", "test", 1.5);
+    Files.move(other, other.resolveSibling("w2"));
+    assertThatThrownBy(() -> SampleComparison.run(SampleComparison.Options.parse(args)))
+        .hasMessageContaining("different guidance scales").hasMessageContaining("a:full at 1.5 and b:full at 2.0");
+  }
+
   @Test
   void optionsSayWhatIsMissing() {
     assertThatThrownBy(() -> SampleComparison.Options.parse("--dataset", "d", "--a", "out:full"))
@@ -76,6 +104,8 @@ class SampleComparisonTest {
         .hasMessageContaining("--a takes OUT:MODEL");
     assertThatThrownBy(() -> SampleComparison.Options.parse("--dataset", "d", "--a", "o:m", "--b", "o:n", "--seed", "1"))
         .hasMessageContaining("unknown option or missing value: '--seed'");
-    assertThat(SampleComparison.Options.parse("--dataset", "d", "--a", "o:m", "--b", "p:n").guidance()).isEqualTo(2.0);
+    assertThat(SampleComparison.Options.parse("--dataset", "d", "--a", "o:m", "--b", "p:n").guidance()).isNull();
+    assertThat(SampleComparison.Options.parse("--dataset", "d", "--a", "o:m", "--b", "p:n", "--guidance", "1.5")
+        .guidance()).isEqualTo(1.5);
   }
 }

@@ -166,7 +166,7 @@ class SceneGraphPipelineTest {
     ModelDirectory.save(model, directory, null, Map.of());
     UNetConfig unet = config.unet();
     ModelConfig wider = config.withUnet(new UNetConfig(unet.sampleSize(), 3, 3, List.of(8, 32), unet.layersPerLevel(),
-        unet.attentionResolutions(), unet.conditionDim(), unet.attentionHeads(), unet.normGroups(), unet.timeEmbedDim(), 0f, unet.pooledCondition()));
+        unet.attentionResolutions(), unet.conditionDim(), unet.attentionHeads(), unet.normGroups(), unet.timeEmbedDim(), 0f, unet.pooledCondition(), unet.positionEmbedding()));
     assertThatThrownBy(() -> ModelDirectory.load(directory, manager, wider, VOCABULARY))
         .hasMessageContaining("architecture.unet.channels: [8,32] vs [8,16]");
     List<String> labels = new ArrayList<>(ShapesWorld.labels());
