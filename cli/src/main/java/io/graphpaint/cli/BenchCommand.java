@@ -220,7 +220,7 @@ final class BenchCommand implements Runnable {
           + "scale, then OOR, relation accuracy, exact counts, CLIP-FID and diversity (model.eval.ModelBenchmark). "
           + "ARGS: --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]] "
           + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]] [--grid 8] "
-          + "[--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip] [--out DIR].",
+          + "[--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip|reliance] [--out DIR].",
           "Rows are prompted with the graph's object labels; the rows named by --caption with the graph flattened to "
               + "the caption stage 0b trains on (a stage-0b model from `graphpaint train export --stage 0b "
               + "--fusion TEXT_ONLY`). report.json records each row's prompt. --grid N writes OUT/grid-SPLIT.png "
@@ -236,7 +236,9 @@ final class BenchCommand implements Runnable {
               + "its graph with the relationships reversed (0 = off).",
           "--only clip samples nothing: a row per model and split with its CLIP's relation measures on the ground "
               + "truth (clip_reversed_caption_preference, clip_text_shift_reversed, clip_image_shift_mirrored), "
-              + "for a stage-0a CLIP from `graphpaint train export --stage 0a`."})
+              + "for a stage-0a CLIP from `graphpaint train export --stage 0a`. --only reliance samples nothing "
+              + "either: the denoiser's condition reliance on the ground truth (condition_gain, "
+              + "condition_gain_vs_reversed and the rest, as a full run's rows carry them) and the CLIP's measures."})
   static final class Model implements Callable<Integer> {
     @picocli.CommandLine.Unmatched // the benchmark parses its own --options
     List<String> args = new ArrayList<>();

@@ -92,6 +92,15 @@ public final class ConditionReliance {
       return 1 - own.get(last) / unconditional.get(last);
     }
 
+    /**
+     * The gain over the reversed graph at the last (noisiest) timestep, where a sample's layout is
+     * decided: how much the relations help the denoiser there.
+     */
+    public double relationGainAtHighNoise() {
+      int last = own.size() - 1;
+      return 1 - own.get(last) / reversed.get(last);
+    }
+
     /** The error with the own condition, averaged over timesteps (the training loss at those steps). */
     public double ownError() {
       return own.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -108,7 +117,7 @@ public final class ConditionReliance {
     /**
      * Benchmark columns: prediction_mse, condition_gain, condition_gain_vs_wrong,
      * condition_gain_vs_reversed, condition_shift_reversed, graph_shift_reversed (models with a
-     * graph part only), condition_gain_t900.
+     * graph part only), condition_gain_t900, condition_gain_vs_reversed_t900.
      */
     public Map<String, Double> asMap() {
       Map<String, Double> out = new LinkedHashMap<>();
@@ -121,6 +130,7 @@ public final class ConditionReliance {
         out.put("graph_shift_reversed", graphShift);
       }
       out.put("condition_gain_t" + TIMESTEPS.get(TIMESTEPS.size() - 1), gainAtHighNoise());
+      out.put("condition_gain_vs_reversed_t" + TIMESTEPS.get(TIMESTEPS.size() - 1), relationGainAtHighNoise());
       return out;
     }
   }

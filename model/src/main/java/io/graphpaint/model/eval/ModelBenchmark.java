@@ -48,12 +48,17 @@ import javax.imageio.ImageIO;
  *
  * <p>{@code --only clip} samples nothing: one row per model and split with the {@link
  * ClipRelations} of the model's CLIP on the ground truth (does it tell a caption from its
- * reversed-relations twin, an image from its mirror), for stage-0a CLIPs, in seconds.
+ * reversed-relations twin, an image from its mirror), for stage-0a CLIPs, in seconds. {@code
+ * --only reliance} samples nothing either: the {@link ConditionReliance} of the model's denoiser on
+ * the ground truth (how much it reads its condition, and the relations in it, at each noise level)
+ * and the CLIP measures, the same numbers a full run's rows carry, in a minute where sampling takes
+ * many.
  *
  * <pre>
  * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
  *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]]
- *     [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip] [--out DIR]
+ *     [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip|reliance]
+ *     [--out DIR]
  * </pre>
  *
  * <p>{@code --relation-guidance S} samples every row with {@link SamplingOptions#relationGuidance()}
@@ -78,14 +83,16 @@ public final class ModelBenchmark {
    * @param captionModels names of the model rows prompted with the graph's caption instead of its
    *     labels
    * @param grid graphs per split shown in {@code grid-<split>.png}, in [0, 64] (0 = no grid)
-   * @param clipOnly measure only the {@link ClipRelations} of each model's CLIP, sampling nothing
-   *     ({@code --only clip}); the sampling options are then unused and no grid is drawn
+   * @param only what is measured: everything ({@link Only#ALL}), or on the ground truth alone,
+   *     sampling nothing, the CLIP's relation measures ({@link Only#CLIP}) or the denoiser's
+   *     condition reliance with them ({@link Only#RELIANCE}); without sampling the sampling options
+   *     are unused and no grid is drawn
    * @param compare pairs of model rows {A, B} whose differences A - B are reported; empty: the
    *     first model against each other one
    * @param relationGuidance {@link SamplingOptions#relationGuidance()} of every row, in [0, 30]
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
-      Integer steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, boolean clipOnly,
+      Integer steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, Only only,
       List<List<String>> compare, double relationGuidance) {
 
     public Options {
@@ -122,8 +129,10 @@ public final class ModelBenchmark {
       if (!(relationGuidance >= 0 && relationGuidance <= 30)) {
         throw new IllegalArgumentException("--relation-guidance must be within [0, 30] (0 = none), got " + relationGuidance);
       }
-      if (clipOnly && !compare.isEmpty()) {
-        throw new IllegalArgumentException("--compare pairs sampled rows, and --only clip samples nothing: drop one");
+      only = only == null ? Only.ALL : only;
+      if (only != Only.ALL && !compare.isEmpty()) {
+        throw new IllegalArgumentException("--compare pairs sampled rows, and --only " + only.flag()
+            + " samples nothing: drop one");
       }
       for (List<String> pair : compare) {
         if (pair.size() != 2 || pair.get(0).equals(pair.get(1))) {
@@ -158,8 +167,13 @@ public final class ModelBenchmark {
             + "model.json cannot be read: " + e.getMessage(), e);
       }
       return new Options(dataset, models, splits, limit, samples, steps != null ? steps : own.steps(),
-          guidance.isEmpty() ? List.of(own.guidanceScale()) : guidance, out, captionModels, grid, clipOnly, compare,
+          guidance.isEmpty() ? List.of(own.guidanceScale()) : guidance, out, captionModels, grid, only, compare,
           relationGuidance);
+    }
+
+    /** Whether only the CLIP's relation measures are taken ({@code --only clip}). */
+    public boolean clipOnly() {
+      return only == Only.CLIP;
     }
 
     /** The pairs {A, B} of model rows whose differences A - B are reported. */
@@ -179,7 +193,7 @@ public final class ModelBenchmark {
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
         + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N]"
         + " [--guidance W[,W]] [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0]"
-        + " [--only all|clip] [--out DIR]";
+        + " [--only all|clip|reliance] [--out DIR]";
 
     public static Options parse(String... args) {
       Map<String, Path> models = new LinkedHashMap<>();
@@ -207,11 +221,11 @@ public final class ModelBenchmark {
           throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
         }
       }
-      String only = values.getOrDefault("only", "all");
-      if (!only.equals("all") && !only.equals("clip")) {
-        throw new IllegalArgumentException("--only takes all (sample and measure everything) or clip (only the CLIP's "
-            + "relation measures, no sampling), got '" + only + "'\n" + USAGE);
-      }
+      String onlyFlag = values.getOrDefault("only", "all");
+      Only only = java.util.Arrays.stream(Only.values()).filter(o -> o.flag().equals(onlyFlag)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("--only takes all (sample and measure everything), clip "
+              + "(only the CLIP's relation measures) or reliance (the denoiser's condition reliance and the CLIP's "
+              + "measures), the last two sampling nothing; got '" + onlyFlag + "'\n" + USAGE));
       try {
         List<Double> guidance = new ArrayList<>();
         if (values.containsKey("guidance")) {
@@ -233,12 +247,27 @@ public final class ModelBenchmark {
             Path.of(values.getOrDefault("out", "benchmark-out")),
             values.containsKey("caption") ? names(values.get("caption")) : Set.of(),
             Integer.parseInt(values.getOrDefault("grid", "8")),
-            only.equals("clip"),
+            only,
             values.containsKey("compare") ? pairs(values.get("compare")) : List.of(),
             Double.parseDouble(values.getOrDefault("relation-guidance", "0").trim()));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
+    }
+  }
+
+  /** What a run measures: everything, or on the ground truth alone, sampling nothing. */
+  public enum Only {
+    /** Sample every row and measure everything. */
+    ALL,
+    /** Only the CLIP's relation measures ({@link ClipRelations}). */
+    CLIP,
+    /** The denoiser's {@link ConditionReliance} and the CLIP's relation measures. */
+    RELIANCE;
+
+    /** The value of {@code --only} that selects it. */
+    public String flag() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -282,14 +311,14 @@ public final class ModelBenchmark {
 
   /** Runs every (model, split, guidance) cell; writes {@code out/report.json} and the images. */
   public static BenchmarkReport run(Options given) throws IOException {
-    Options options = given.clipOnly() ? given : given.resolved();
+    Options options = given.only() == Only.ALL ? given.resolved() : given;
     List<ManifestEntry> manifest = Manifest.read(options.dataset().resolve(Manifest.FILE_NAME));
     DirectoryBlobStore groundTruth = new DirectoryBlobStore(options.dataset());
     BenchmarkReport report = new BenchmarkReport("graphpaint shapes benchmark");
     report.note("dataset", options.dataset().getFileName().toString());
     Files.createDirectories(options.out());
-    if (options.clipOnly()) {
-      return clipOnly(options, manifest, groundTruth, report);
+    if (options.only() != Only.ALL) {
+      return groundTruthOnly(options, manifest, groundTruth, report);
     }
     report.note("samples per graph", Integer.toString(options.samples()));
     report.note("ddim steps", Integer.toString(options.steps()));
@@ -456,10 +485,22 @@ public final class ModelBenchmark {
     return new Tallies(objects, relations, amongFound);
   }
 
-  /** {@code --only clip}: a row per model and split with the {@link ClipRelations} of its CLIP on the ground truth. */
-  private static BenchmarkReport clipOnly(Options options, List<ManifestEntry> manifest, DirectoryBlobStore groundTruth,
-      BenchmarkReport report) throws IOException {
-    report.note("measured", "the CLIP of each model on the ground truth only (--only clip): nothing sampled");
+  /**
+   * {@code --only clip} and {@code --only reliance}: a row per model and split with the {@link
+   * ClipRelations} of its CLIP on the ground truth, and for {@code reliance} the {@link
+   * ConditionReliance} of its denoiser before them.
+   */
+  private static BenchmarkReport groundTruthOnly(Options options, List<ManifestEntry> manifest,
+      DirectoryBlobStore groundTruth, BenchmarkReport report) throws IOException {
+    report.note("measured", options.only() == Only.CLIP
+        ? "the CLIP of each model on the ground truth only (--only clip): nothing sampled"
+        : "the denoiser's condition reliance and the CLIP of each model on the ground truth only (--only reliance):"
+            + " nothing sampled");
+    if (options.only() == Only.RELIANCE) {
+      List<String> prompts = new ArrayList<>();
+      options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
+      report.note("prompts", String.join(", ", prompts));
+    }
     Map<String, List<SceneGraph>> graphsBySplit = new LinkedHashMap<>();
     Map<String, List<BufferedImage>> truthBySplit = new LinkedHashMap<>();
     for (String split : options.splits()) {
@@ -475,8 +516,18 @@ public final class ModelBenchmark {
       for (Map.Entry<String, Path> model : options.models().entrySet()) {
         try (SceneGraphPipeline pipeline = SceneGraphPipeline.load(model.getValue(), root)) {
           for (String split : options.splits()) {
-            Map<String, Double> metrics = ClipRelations.measure(pipeline.model().clip(), pipeline.model().tokenizer(),
-                graphsBySplit.get(split), truthBySplit.get(split), pipeline.model().manager());
+            Map<String, Double> metrics;
+            if (options.only() == Only.RELIANCE) {
+              List<ManifestEntry> entries = entriesOf(manifest, split, options.limit());
+              PromptKind prompt = options.promptOf(model.getKey());
+              if (prompt == PromptKind.CAPTION) {
+                requireGraphCaptions(entries, split);
+              }
+              metrics = reliance(pipeline, entries, prompt, groundTruth);
+            } else {
+              metrics = ClipRelations.measure(pipeline.model().clip(), pipeline.model().tokenizer(),
+                  graphsBySplit.get(split), truthBySplit.get(split), pipeline.model().manager());
+            }
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("model", model.getKey());
             settings.put("split", split);

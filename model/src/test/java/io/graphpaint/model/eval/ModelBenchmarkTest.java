@@ -142,7 +142,12 @@ class ModelBenchmarkTest {
     assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m").clipOnly()).isFalse();
     assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--only", "clip").clipOnly()).isTrue();
     assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--only", "fid"))
-        .hasMessageContaining("--only takes all (sample and measure everything) or clip").hasMessageContaining("got 'fid'");
+        .hasMessageContaining("--only takes all (sample and measure everything), clip").hasMessageContaining("reliance")
+        .hasMessageContaining("got 'fid'");
+    assertThat(ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--only", "reliance").only())
+        .isEqualTo(ModelBenchmark.Only.RELIANCE);
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--model", "b=n",
+        "--compare", "a:b", "--only", "reliance")).hasMessageContaining("--only reliance samples nothing");
   }
 
   @Test
@@ -186,6 +191,37 @@ class ModelBenchmarkTest {
     assertThatThrownBy(() -> ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
         "--model", "a=" + model, "--splits", "test", "--limit", "1", "--only", "clip", "--out", out.toString())))
         .hasMessageContaining("split 'test' has 1 entries").hasMessageContaining("need at least 2");
+  }
+
+  /**
+   * --only reliance: each row has the denoiser's condition reliance and the CLIP's measures, the
+   * same numbers as a full run's rows, and no image is sampled; a caption row is measured with its
+   * caption prompt.
+   */
+  @Test
+  void relianceOnlyMeasuresTheDenoiserWithoutSampling(@TempDir Path dataset, @TempDir Path model, @TempDir Path out,
+      @TempDir Path full) throws Exception {
+    tinyModel(dataset, model, 5);
+    BenchmarkReport report = ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
+        "--model", "labels=" + model, "--model", "caption=" + model, "--caption", "caption", "--splits", "test",
+        "--limit", "4", "--only", "reliance", "--out", out.toString()));
+    assertThat(report.rows()).extracting(BenchmarkReport.Row::name).containsExactly("labels test", "caption test");
+    for (BenchmarkReport.Row row : report.rows()) {
+      assertThat(row.metrics()).as(row.name()).containsKeys("prediction_mse", "condition_gain",
+          "condition_gain_vs_reversed", "condition_gain_t900", "condition_gain_vs_reversed_t900",
+          "clip_reversed_caption_preference").doesNotContainKeys("oor", "images");
+    }
+    // another prompt reads another condition
+    assertThat(report.rows().get(1).metrics().get("condition_gain"))
+        .isNotEqualTo(report.rows().get(0).metrics().get("condition_gain"));
+    assertThat(report.notes()).containsKey("measured").containsEntry("prompts", "labels=labels, caption=caption");
+    try (var files = Files.walk(out)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".png"))).isEmpty();
+    }
+    BenchmarkReport sampled = ModelBenchmark.run(ModelBenchmark.Options.parse("--dataset", dataset.toString(),
+        "--model", "labels=" + model, "--splits", "test", "--limit", "4", "--samples", "1", "--steps", "1",
+        "--guidance", "1", "--grid", "0", "--out", full.toString()));
+    assertThat(sampled.rows().get(0).metrics()).containsAllEntriesOf(report.rows().get(0).metrics());
   }
 
   /** Without --steps or --guidance a run samples with the first model's own settings, from its model.json. */
@@ -313,7 +349,8 @@ class ModelBenchmarkTest {
     for (BenchmarkReport.Row row : written.rows()) {
       assertThat(row.metrics()).as(row.name())
           .containsKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong", "condition_gain_vs_reversed",
-              "condition_shift_reversed", "condition_gain_t900", "clip_reversed_caption_preference",
+              "condition_shift_reversed", "condition_gain_t900", "condition_gain_vs_reversed_t900",
+              "clip_reversed_caption_preference",
               "clip_text_shift_reversed", "clip_image_shift_mirrored");
       assertThat(row.metrics().get("prediction_mse")).as(row.name()).isPositive();
       // a fresh CLIP's towers: both see order and position a little, and an image prefers either caption at random

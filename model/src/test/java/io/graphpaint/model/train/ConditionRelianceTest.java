@@ -42,7 +42,8 @@ class ConditionRelianceTest {
       assertThat(closed.gainOverReversed()).isEqualTo(0.0);
       assertThat(closed.images()).isEqualTo(4);
       assertThat(closed.asMap()).containsOnlyKeys("prediction_mse", "condition_gain", "condition_gain_vs_wrong",
-          "condition_gain_vs_reversed", "condition_shift_reversed", "graph_shift_reversed", "condition_gain_t900");
+          "condition_gain_vs_reversed", "condition_shift_reversed", "graph_shift_reversed", "condition_gain_t900",
+          "condition_gain_vs_reversed_t900");
       assertThatThrownBy(() -> ConditionReliance.measure(pipeline, world.graphs.subList(0, 1), world.images.subList(0, 1),
           PromptKind.LABELS, 1)).hasMessageContaining("at least 2 graphs");
     }
@@ -72,6 +73,7 @@ class ConditionRelianceTest {
         assertThat(result.gainOverNull()).as(mode + " reads its labels").isNotEqualTo(0.0);
         if (mode == FusionMode.TEXT_ONLY) {
           assertThat(result.gainOverReversed()).as("label text is the same for both graphs").isEqualTo(0.0);
+          assertThat(result.relationGainAtHighNoise()).isEqualTo(0.0);
           assertThat(result.reversedShift()).isEqualTo(0.0);
           assertThat(result.graphShift()).isNaN();
           assertThat(result.asMap()).doesNotContainKey("graph_shift_reversed");
@@ -97,6 +99,12 @@ class ConditionRelianceTest {
     assertThat(result.gainOverShuffled()).isCloseTo(0.5 / 5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.gainOverReversed()).isEqualTo(0.0);
     assertThat(result.gainAtHighNoise()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(result.relationGainAtHighNoise()).isEqualTo(0.0);
+    ConditionReliance.Result relational = new ConditionReliance.Result(
+        List.of(0.5, 0.1, 0.01, 0.001, 0.0006), List.of(0.5, 0.1, 0.01, 0.001, 0.001),
+        List.of(0.5, 0.1, 0.01, 0.001, 0.0008), List.of(0.5, 0.1, 0.01, 0.002, 0.001), 0.0, Double.NaN, 8);
+    assertThat(relational.relationGainAtHighNoise()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(relational.gainOverReversed()).isCloseTo(0.25 / 5, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(result.ownError()).isCloseTo(0.6115 / 5, org.assertj.core.data.Offset.offset(1e-12));
   }
 }
