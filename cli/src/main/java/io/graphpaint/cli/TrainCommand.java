@@ -166,7 +166,10 @@ final class TrainCommand implements Callable<Integer> {
       // read once when the engine starts, so it must be set before any array is made
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
     }
-    Path model = new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
+    Path model = new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).runUntilShutdown();
+    if (model == null) {
+      return 130; // stopped by a shutdown (SIGTERM, Ctrl-C); the run continues from its checkpoint
+    }
     System.out.println("serve it with: ./graphpaint up --model " + model);
     return 0;
   }

@@ -19,10 +19,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the whole recipe 0a -> 0b -> 1 -> 2 on a dataset directory into a run directory, and
@@ -294,6 +298,11 @@ public final class TrainRecipe {
   private Options options;
   private final List<ProgressListener> listeners;
 
+  /** How long a shutdown waits for the step in progress to end and be checkpointed. */
+  static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(120);
+
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+
   public TrainRecipe(Options options, List<ProgressListener> listeners) {
     this.options = options;
     this.listeners = List.copyOf(listeners);
@@ -305,7 +314,74 @@ public final class TrainRecipe {
       // read once when the engine starts, so it must be set before any array is made
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
     }
-    new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).run();
+    new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).runUntilShutdown();
+  }
+
+  /**
+   * Asks a running {@link #run()} to stop after the step in progress: that step's checkpoint is
+   * written and {@code run()} throws {@link Stopped}. Callable from any thread.
+   */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /**
+   * {@link #run()} with a JVM shutdown hook: on SIGTERM or Ctrl-C the step in progress finishes
+   * and is checkpointed before the JVM exits (waiting at most {@link #SHUTDOWN_WAIT}), so the run
+   * continues from that step, and the JVM never exits while libtorch is inside a kernel, which can
+   * end in a native crash.
+   *
+   * @return the model directory, or null when a shutdown stopped the run
+   */
+  public Path runUntilShutdown() {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      requestStop();
+      try {
+        if (!finished.await(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          System.err.println("graphpaint training: the step in progress did not end within " + SHUTDOWN_WAIT.toSeconds()
+              + " s of the shutdown; exiting without its checkpoint (the run continues from the last one)");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "graphpaint-train-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run();
+    } catch (Stopped e) {
+      System.out.println("graphpaint training: " + e.getMessage());
+      return null;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running and has just been released
+      }
+    }
+  }
+
+  /** Thrown by {@link #run()} after {@link #requestStop()}: the step it stopped after is checkpointed. */
+  public static final class Stopped extends RuntimeException {
+    private final StageKind stage;
+    private final long step;
+
+    Stopped(StageKind stage, long step, long steps) {
+      super("stopped after step " + step + " of " + steps + " of stage " + stage.id()
+          + "; its checkpoint is written, and the same command continues from it");
+      this.stage = stage;
+      this.step = step;
+    }
+
+    public StageKind stage() {
+      return stage;
+    }
+
+    /** The last step done and checkpointed. */
+    public long step() {
+      return step;
+    }
   }
 
   /** Runs (or continues) every stage and writes {@code <run>/model}; returns that directory. */
@@ -379,7 +455,10 @@ public final class TrainRecipe {
       StageCheckpoints checkpoints, NDManager manager) throws IOException {
     Map<String, Object> summary = new LinkedHashMap<>();
     try (StageTrainer trainer = new StageTrainer(kind, model, data, config, manager)) {
-      TrainingLoop.Result result = trainer.loop(checkpoints, listeners).run(manager);
+      TrainingLoop.Result result = trainer.loop(checkpoints, listeners).run(manager, Long.MAX_VALUE, stopRequested::get);
+      if (result.lastStep() < config.stage(kind).steps()) {
+        throw new Stopped(kind, result.lastStep(), config.stage(kind).steps());
+      }
       trainer.finish();
       summary.put("steps", config.stage(kind).steps());
       summary.put("batchSize", config.stage(kind).batchSize());

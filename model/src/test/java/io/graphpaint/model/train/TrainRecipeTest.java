@@ -55,6 +55,73 @@ class TrainRecipeTest {
   }
 
   /**
+   * A stop requested while a stage runs ends it after the step in progress, with that step
+   * checkpointed; the same run then continues from the next step.
+   */
+  @Test
+  void aRequestedStopCheckpointsTheStepInProgressAndTheRunContinuesFromIt(@TempDir Path dataset, @TempDir Path run)
+      throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    TrainRecipe.Options options = TrainRecipe.Options.parse(tinyRun(dataset, run));
+    TrainRecipe[] recipe = new TrainRecipe[1];
+    recipe[0] = new TrainRecipe(options, List.of(progress -> {
+      if (progress.stage().equals(StageKind.TEXT_TO_IMAGE.id()) && progress.step() == 3) {
+        recipe[0].requestStop();
+      }
+    }));
+    assertThatThrownBy(() -> recipe[0].run()).isInstanceOfSatisfying(TrainRecipe.Stopped.class, stopped -> {
+      assertThat(stopped.stage()).isEqualTo(StageKind.TEXT_TO_IMAGE);
+      assertThat(stopped.step()).isEqualTo(3);
+      assertThat(stopped.getMessage()).contains("stopped after step 3 of 6 of stage 0b-text-to-image");
+    });
+    // checkpoints every 2 steps, and one at step 3 where it stopped; the stage is not final
+    Path stage = run.resolve("stages").resolve(StageKind.TEXT_TO_IMAGE.id());
+    assertThat(new StageCheckpoints(stage, 2).latestStep()).contains(3L);
+    assertThat(stage.resolve("final.safetensors")).doesNotExist();
+    assertThat(run.resolve("model")).doesNotExist();
+
+    List<String> second = new ArrayList<>();
+    new TrainRecipe(options, List.of(p -> second.add(p.stage() + "@" + p.step()))).run();
+    assertThat(second).startsWith("0b-text-to-image@4", "0b-text-to-image@5", "0b-text-to-image@6", "1-alignment@1");
+  }
+
+  /** SIGTERM to a training process: the step in progress is checkpointed and the JVM exits cleanly. */
+  @Test
+  void sigtermStopsATrainingProcessAfterItsStepWithACheckpoint(@TempDir Path dataset, @TempDir Path run)
+      throws Exception {
+    ShapesDatasets.make(ShapesConfig.defaults(3, 32, 8, 0, 0, 0), dataset);
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), TrainRecipe.class.getName()));
+    // stage 0b long enough to be stopped in
+    command.addAll(List.of(concat(tinyRun(dataset, run), "--extend", "0b=400", "--log-every", "1", "--threads", "1")));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    StringBuilder output = new StringBuilder();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      boolean signalled = false;
+      while ((line = lines.readLine()) != null) {
+        output.append(line).append('\n');
+        if (!signalled && line.startsWith("[0b-text-to-image] step 3/")) {
+          child.toHandle().destroy(); // SIGTERM (Process.destroy would also close the output being read)
+          signalled = true;
+        }
+      }
+    } finally {
+      if (!child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+    assertThat(output.toString()).contains("graphpaint training: stopped after step")
+        .doesNotContain("A fatal error has been detected");
+    assertThat(child.exitValue()).as(output.toString()).isEqualTo(143); // 128 + SIGTERM, after the hook
+    long stoppedAt = new StageCheckpoints(run.resolve("stages").resolve(StageKind.TEXT_TO_IMAGE.id()), 2).latestStep()
+        .orElseThrow();
+    assertThat(stoppedAt).isBetween(3L, 399L);
+    assertThat(output.toString()).contains("stopped after step " + stoppedAt + " of 400");
+  }
+
+  /**
    * A variant run on a base run's finished stages: it trains only stage 2, here in TEXT_ONLY
    * (whose model has no graph projection, so the base's fusion weights are left out) with lambda
    * 1, and its stage 2 starts from the base's stage-1 weights, not from scratch. A variant whose
