@@ -220,7 +220,7 @@ final class BenchCommand implements Runnable {
           + "scale, then OOR, relation accuracy, exact counts, CLIP-FID and diversity (model.eval.ModelBenchmark). "
           + "ARGS: --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]] "
           + "[--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]] [--grid 8] "
-          + "[--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip|reliance] [--out DIR].",
+          + "[--compare A:B[,A:B]] [--relation-guidance 0] [--eta E] [--only all|clip|reliance] [--out DIR].",
           "Rows are prompted with the graph's object labels; the rows named by --caption with the graph flattened to "
               + "the caption stage 0b trains on (a stage-0b model from `graphpaint train export --stage 0b "
               + "--fusion TEXT_ONLY`). report.json records each row's prompt. --grid N writes OUT/grid-SPLIT.png "
@@ -233,7 +233,8 @@ final class BenchCommand implements Runnable {
               + "found); the comparisons give A's OOR and relation accuracy minus B's for each split "
               + "and scale, paired over the same graphs and seeds, with their errors (--compare A:B,...; by default "
               + "the first model against each other one). --relation-guidance S also steers every sample away from "
-              + "its graph with the relationships reversed (0 = off).",
+              + "its graph with the relationships reversed (0 = off). --eta E samples with DDIM eta E (0 deterministic, 1 "
+              + "as stochastic as DDPM) instead of each model's own.",
           "--only clip samples nothing: a row per model and split with its CLIP's relation measures on the ground "
               + "truth (clip_reversed_caption_preference, clip_text_shift_reversed, clip_image_shift_mirrored), "
               + "for a stage-0a CLIP from `graphpaint train export --stage 0a`. --only reliance samples nothing "

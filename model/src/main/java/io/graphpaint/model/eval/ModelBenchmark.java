@@ -57,12 +57,14 @@ import javax.imageio.ImageIO;
  * <pre>
  * ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...] [--caption NAME[,NAME]]
  *     [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N] [--guidance W[,W]]
- *     [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0] [--only all|clip|reliance]
+ *     [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0] [--eta E] [--only all|clip|reliance]
  *     [--out DIR]
  * </pre>
  *
  * <p>{@code --relation-guidance S} samples every row with {@link SamplingOptions#relationGuidance()}
- * S (default 0: none), recorded in each row's settings and the notes.
+ * S (default 0: none), recorded in each row's settings and the notes. {@code --eta E} samples with
+ * DDIM eta E (0: deterministic DDIM; 1: as much fresh noise per step as DDPM) instead of each
+ * model's own, recorded in each row's settings.
  *
  * <p>Without {@code --steps} or {@code --guidance} every row samples with the first model's own
  * settings (the {@code sampling} block of its {@code model.json}), so a bare run measures what that
@@ -90,10 +92,11 @@ public final class ModelBenchmark {
    * @param compare pairs of model rows {A, B} whose differences A - B are reported; empty: the
    *     first model against each other one
    * @param relationGuidance {@link SamplingOptions#relationGuidance()} of every row, in [0, 30]
+   * @param eta DDIM eta of every row, in [0, 1]; null: each model's own (its model.json)
    */
   public record Options(Path dataset, Map<String, Path> models, List<String> splits, int limit, int samples,
       Integer steps, List<Double> guidance, Path out, Set<String> captionModels, int grid, Only only,
-      List<List<String>> compare, double relationGuidance) {
+      List<List<String>> compare, double relationGuidance, Float eta) {
 
     public Options {
       if (dataset == null || models == null || models.isEmpty() || out == null) {
@@ -128,6 +131,9 @@ public final class ModelBenchmark {
       compare = compare == null ? List.of() : compare.stream().map(List::copyOf).toList();
       if (!(relationGuidance >= 0 && relationGuidance <= 30)) {
         throw new IllegalArgumentException("--relation-guidance must be within [0, 30] (0 = none), got " + relationGuidance);
+      }
+      if (eta != null && !(eta >= 0 && eta <= 1)) {
+        throw new IllegalArgumentException("--eta must be within [0, 1] (0 = deterministic DDIM), got " + eta);
       }
       only = only == null ? Only.ALL : only;
       if (only != Only.ALL && !compare.isEmpty()) {
@@ -168,7 +174,7 @@ public final class ModelBenchmark {
       }
       return new Options(dataset, models, splits, limit, samples, steps != null ? steps : own.steps(),
           guidance.isEmpty() ? List.of(own.guidanceScale()) : guidance, out, captionModels, grid, only, compare,
-          relationGuidance);
+          relationGuidance, eta);
     }
 
     /** Whether only the CLIP's relation measures are taken ({@code --only clip}). */
@@ -192,7 +198,7 @@ public final class ModelBenchmark {
 
     static final String USAGE = "usage: ModelBenchmark --dataset DIR --model NAME=DIR [--model NAME=DIR ...]"
         + " [--caption NAME[,NAME]] [--splits test,test_unseen] [--limit 200] [--samples 2] [--steps N]"
-        + " [--guidance W[,W]] [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0]"
+        + " [--guidance W[,W]] [--grid 8] [--compare A:B[,A:B]] [--relation-guidance 0] [--eta E]"
         + " [--only all|clip|reliance] [--out DIR]";
 
     public static Options parse(String... args) {
@@ -214,7 +220,7 @@ public final class ModelBenchmark {
           }
           models.put(model, Path.of(args[i + 1].substring(eq + 1)));
         } else if (List.of("dataset", "splits", "limit", "samples", "steps", "guidance", "out", "caption", "grid", "only",
-            "compare", "relation-guidance")
+            "compare", "relation-guidance", "eta")
             .contains(name)) {
           values.put(name, args[i + 1]);
         } else {
@@ -249,7 +255,8 @@ public final class ModelBenchmark {
             Integer.parseInt(values.getOrDefault("grid", "8")),
             only,
             values.containsKey("compare") ? pairs(values.get("compare")) : List.of(),
-            Double.parseDouble(values.getOrDefault("relation-guidance", "0").trim()));
+            Double.parseDouble(values.getOrDefault("relation-guidance", "0").trim()),
+            values.containsKey("eta") ? Float.valueOf(values.get("eta").trim()) : null);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option is not a number: " + e.getMessage() + "\n" + USAGE, e);
       }
@@ -369,6 +376,7 @@ public final class ModelBenchmark {
                 settings.put("guidance", format(guidance));
                 settings.put("prompt", prompt.name());
                 settings.put("relation_guidance", format(options.relationGuidance()));
+                settings.put("eta", format(options.eta() != null ? options.eta() : sampler.defaultOptions().eta()));
                 report.add(row, settings, metrics);
                 System.out.printf(Locale.ROOT, "%s: %s%n", row, metrics);
               }
@@ -668,6 +676,9 @@ public final class ModelBenchmark {
     }
     SamplingOptions sampling = pipeline.defaultOptions().withSteps(options.steps()).withGuidanceScale(guidance)
         .withPrompt(prompt).withMaxBatch(BATCH).withRelationGuidance(options.relationGuidance());
+    if (options.eta() != null) {
+      sampling = sampling.withEta(options.eta());
+    }
     // whole batches through the UNet: about twice as fast as image by image, and the benchmark's
     // batches are fixed by its options, so its images are reproducible all the same
     boolean invariant = pipeline.batchInvariant();

@@ -64,6 +64,10 @@ public record SamplingOptions(int steps, double guidanceScale, float eta, int ma
     return new SamplingOptions(steps, guidanceScale, eta, maxBatch, prompt, scale);
   }
 
+  public SamplingOptions withEta(float newEta) {
+    return new SamplingOptions(steps, guidanceScale, newEta, maxBatch, prompt, relationGuidance);
+  }
+
   public SamplingOptions withPrompt(PromptKind kind) {
     return new SamplingOptions(steps, guidanceScale, eta, maxBatch, kind, relationGuidance);
   }

@@ -317,6 +317,28 @@ class ModelBenchmarkTest {
         .hasMessageContaining("--relation-guidance must be within [0, 30] (0 = none), got 31.0");
   }
 
+  /** --eta reaches every row's sampler and is recorded; without it each row samples with its model's own. */
+  @Test
+  void etaIsAppliedToEveryRowAndRecorded(@TempDir Path dataset, @TempDir Path model, @TempDir Path own,
+      @TempDir Path stochastic) throws Exception {
+    tinyModel(dataset, model, 3);
+    String[] common = {"--dataset", dataset.toString(), "--model", "a=" + model, "--splits", "test", "--limit", "2",
+        "--samples", "1", "--steps", "3", "--guidance", "1", "--grid", "0"};
+    BenchmarkReport plain = ModelBenchmark.run(ModelBenchmark.Options.parse(concat(common, "--out", own.toString())));
+    BenchmarkReport report = ModelBenchmark.run(ModelBenchmark.Options.parse(
+        concat(common, "--out", stochastic.toString(), "--eta", "1")));
+    assertThat(plain.rows()).extracting(r -> r.settings().get("eta")).containsExactly("0");
+    assertThat(report.rows()).extracting(r -> r.settings().get("eta")).containsExactly("1");
+    List<ManifestEntry> test = ModelBenchmark.entriesOf(Manifest.read(dataset.resolve(Manifest.FILE_NAME)), "test", 2);
+    for (ManifestEntry entry : test) {
+      String file = ModelBenchmark.sampleFile(entry.id(), 0);
+      assertThat(Files.readAllBytes(ModelBenchmark.sampleDirectory(stochastic, "a", "test", 1).resolve(file)))
+          .isNotEqualTo(Files.readAllBytes(ModelBenchmark.sampleDirectory(own, "a", "test", 1).resolve(file)));
+    }
+    assertThatThrownBy(() -> ModelBenchmark.Options.parse("--dataset", "d", "--model", "a=m", "--eta", "1.5"))
+        .hasMessageContaining("--eta must be within [0, 1] (0 = deterministic DDIM), got 1.5");
+  }
+
   private static String[] concat(String[] first, String... more) {
     String[] out = java.util.Arrays.copyOf(first, first.length + more.length);
     System.arraycopy(more, 0, out, first.length, more.length);
