@@ -168,7 +168,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path model = new TrainRecipe(options, List.of(ProgressListener.console(options.logEvery()))).runUntilShutdown();
     if (model == null) {
-      return 130; // stopped by a shutdown (SIGTERM, Ctrl-C); the run continues from its checkpoint
+      // stopped by a shutdown (SIGTERM, Ctrl-C): the JVM is already exiting with the signal's status
+      // (143, 130); the run continues from its checkpoint
+      return 130;
     }
     System.out.println("serve it with: ./graphpaint up --model " + model);
     return 0;

@@ -38,10 +38,6 @@ public final class SpatialAttention extends AbstractBlock {
   private final MultiHeadAttention crossAttention;
   private final GridPositionEmbedding positions;
 
-  SpatialAttention(int channels, int conditionDim, int heads, int normGroups) {
-    this(channels, conditionDim, heads, normGroups, false);
-  }
-
   SpatialAttention(int channels, int conditionDim, int heads, int normGroups, boolean positionEmbedding) {
     super(VERSION);
     this.channels = channels;

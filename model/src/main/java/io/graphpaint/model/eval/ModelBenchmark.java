@@ -338,9 +338,7 @@ public final class ModelBenchmark {
       report.note("relation guidance", format(options.relationGuidance())
           + " (away from each graph with its relationships reversed)");
     }
-    List<String> prompts = new ArrayList<>();
-    options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
-    report.note("prompts", String.join(", ", prompts));
+    report.note("prompts", promptsNote(options));
     Map<String, Tallies> tallies = new LinkedHashMap<>(); // by model, split and guidance: what the comparisons pair
     try (NDManager root = NDManager.newBaseManager()) {
       List<Map.Entry<String, Path>> models = new ArrayList<>(options.models().entrySet());
@@ -505,10 +503,9 @@ public final class ModelBenchmark {
         : "the denoiser's condition reliance and the CLIP of each model on the ground truth only (--only reliance):"
             + " nothing sampled");
     if (options.only() == Only.RELIANCE) {
-      List<String> prompts = new ArrayList<>();
-      options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
-      report.note("prompts", String.join(", ", prompts));
+      report.note("prompts", promptsNote(options));
     }
+    Map<String, List<ManifestEntry>> entriesBySplit = new LinkedHashMap<>();
     Map<String, List<SceneGraph>> graphsBySplit = new LinkedHashMap<>();
     Map<String, List<BufferedImage>> truthBySplit = new LinkedHashMap<>();
     for (String split : options.splits()) {
@@ -517,6 +514,7 @@ public final class ModelBenchmark {
         throw new IllegalArgumentException("split '" + split + "' has " + entries.size() + " entries in "
             + options.dataset() + "; the CLIP measures compare graphs, so they need at least 2");
       }
+      entriesBySplit.put(split, entries);
       graphsBySplit.put(split, entries.stream().map(ManifestEntry::graph).toList());
       truthBySplit.put(split, decodeAll(entries, groundTruth));
     }
@@ -526,12 +524,11 @@ public final class ModelBenchmark {
           for (String split : options.splits()) {
             Map<String, Double> metrics;
             if (options.only() == Only.RELIANCE) {
-              List<ManifestEntry> entries = entriesOf(manifest, split, options.limit());
               PromptKind prompt = options.promptOf(model.getKey());
               if (prompt == PromptKind.CAPTION) {
-                requireGraphCaptions(entries, split);
+                requireGraphCaptions(entriesBySplit.get(split), split);
               }
-              metrics = reliance(pipeline, entries, prompt, groundTruth);
+              metrics = reliance(pipeline, graphsBySplit.get(split), truthBySplit.get(split), prompt);
             } else {
               metrics = ClipRelations.measure(pipeline.model().clip(), pipeline.model().tokenizer(),
                   graphsBySplit.get(split), truthBySplit.get(split), pipeline.model().manager());
@@ -567,6 +564,19 @@ public final class ModelBenchmark {
   /** {@code out/<model>/<split>/w<scale>}: the samples of one row. */
   static Path sampleDirectory(Path out, String model, String split, double guidance) {
     return out.resolve(model).resolve(split).resolve("w" + format(guidance));
+  }
+
+  /** The guidance scales of the sample directories a run stored for {@code model} and {@code split}, ascending. */
+  static List<Double> storedGuidances(Path out, String model, String split) throws IOException {
+    Path dir = out.resolve(model).resolve(split);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var children = Files.list(dir)) {
+      return children.filter(Files::isDirectory).map(child -> child.getFileName().toString())
+          .filter(name -> name.matches("w[0-9]+(\\.[0-9]+)?")).map(name -> Double.valueOf(name.substring(1)))
+          .sorted().toList();
+    }
   }
 
   /** File name of sample {@code index} of graph {@code id}. */
@@ -656,13 +666,25 @@ public final class ModelBenchmark {
     if (entries.size() < 2) {
       return Map.of();
     }
-    List<BufferedImage> truth = decodeAll(entries, groundTruth);
-    List<SceneGraph> graphs = entries.stream().map(ManifestEntry::graph).toList();
+    return reliance(pipeline, entries.stream().map(ManifestEntry::graph).toList(), decodeAll(entries, groundTruth),
+        prompt);
+  }
+
+  /** As {@link #reliance(SceneGraphPipeline, List, PromptKind, DirectoryBlobStore)}, on decoded ground truth. */
+  private static Map<String, Double> reliance(SceneGraphPipeline pipeline, List<SceneGraph> graphs,
+      List<BufferedImage> truth, PromptKind prompt) {
     Map<String, Double> out = new LinkedHashMap<>(
         ConditionReliance.measure(pipeline, graphs, truth, prompt, RELIANCE_SEED).asMap());
     out.putAll(ClipRelations.measure(pipeline.model().clip(), pipeline.model().tokenizer(), graphs, truth,
         pipeline.model().manager()));
     return out;
+  }
+
+  /** The prompt of each model row, as the report's notes give it: {@code name=labels, name=caption}. */
+  private static String promptsNote(Options options) {
+    List<String> prompts = new ArrayList<>();
+    options.models().keySet().forEach(name -> prompts.add(name + "=" + options.promptOf(name).name().toLowerCase(Locale.ROOT)));
+    return String.join(", ", prompts);
   }
 
   private static Measured sampleAndMeasure(SceneGraphPipeline pipeline, List<ManifestEntry> entries,

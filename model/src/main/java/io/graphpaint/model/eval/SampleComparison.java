@@ -151,21 +151,11 @@ public final class SampleComparison {
     String split = options.splits().get(0);
     List<Double> scales = new ArrayList<>();
     for (Side side : List.of(options.a(), options.b())) {
-      Path dir = side.out().resolve(side.model()).resolve(split);
-      List<Double> stored = new ArrayList<>();
-      if (Files.isDirectory(dir)) {
-        try (var children = Files.list(dir)) {
-          for (Path child : children.sorted().toList()) {
-            String name = child.getFileName().toString();
-            if (Files.isDirectory(child) && name.matches("w[0-9]+(\\.[0-9]+)?")) {
-              stored.add(Double.valueOf(name.substring(1)));
-            }
-          }
-        }
-      }
+      List<Double> stored = ModelBenchmark.storedGuidances(side.out(), side.model(), split);
       if (stored.isEmpty()) {
         throw new IllegalArgumentException("no samples of model row '" + side.model() + "' in " + side.out()
-            + " for split " + split + " (" + dir + " holds no w<guidance> directory)");
+            + " for split " + split + " (" + side.out().resolve(side.model()).resolve(split)
+            + " holds no w<guidance> directory)");
       }
       if (stored.size() > 1) {
         throw new IllegalArgumentException(side.label() + " stored samples at guidance " + stored
