@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
   int checkpointEvery;
 
   @Option(names = "--fusion",
-      description = "Conditioning layout: APPEND, INTERLEAVE, APPEND_LOCAL or TEXT_ONLY (default: APPEND, or the base run's).")
+      description = "Conditioning layout: APPEND, INTERLEAVE, APPEND_LOCAL, APPEND_TRIPLES or TEXT_ONLY (default: APPEND, or the base run's).")
   String fusion;
 
   @Option(names = "--base", paramLabel = "RUN",
@@ -207,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--fusion", paramLabel = "MODE",
-        description = "Fusion mode of the exported model: APPEND, INTERLEAVE, APPEND_LOCAL or TEXT_ONLY (default: the run's).")
+        description = "Fusion mode of the exported model: APPEND, INTERLEAVE, APPEND_LOCAL, APPEND_TRIPLES or TEXT_ONLY (default: the run's).")
     String fusion;
 
     @Option(names = "--dataset", paramLabel = "DIR",

@@ -24,7 +24,8 @@ import java.util.List;
  * to K graph tokens (B, K, Dt). This projection is a parameter of the model, trained with it (the
  * authors' code re-created its 512 -> 768 projection at random on every step, so the UNet never
  * saw a stable graph signal). In {@link FusionMode#APPEND_LOCAL} each object's local vector goes
- * through its own {@code Linear(Dg -> Dt)}.
+ * through its own {@code Linear(Dg -> Dt)}, in {@link FusionMode#APPEND_TRIPLES} each triple's
+ * {@code [v_s; v_p; v_o]} through a {@code Linear(3 Dg -> Dt)}.
  *
  * <p>Classifier-free guidance needs an empty condition of the same length: the null condition is
  * a learned token at position 0 (mask 1) followed by zeros (mask 0). In training each sample's
@@ -32,8 +33,8 @@ import java.util.List;
  * random generator so that a seeded run repeats.
  *
  * <p>Forward as a block: inputs {@code [textTokens (B,L,Dt), textMask (B,L), graphGlobal (B,Dg),
- * objectTokens (B,M,Dg), objectMask (B,M)]} (the last two only in APPEND_LOCAL, the graph only
- * when the mode uses it), outputs {@code [tokens (B,L',Dt), mask (B,L')]}.
+ * localTokens (B,M,Dl), localMask (B,M)]} (the last two only in modes with local tokens, the graph
+ * only when the mode uses it), outputs {@code [tokens (B,L',Dt), mask (B,L')]}.
  */
 public final class ConditionFusion extends AbstractBlock {
 
@@ -41,7 +42,7 @@ public final class ConditionFusion extends AbstractBlock {
 
   private final FusionConfig config;
   private final Linear globalProjection;
-  private final Linear objectProjection;
+  private final Linear localProjection;
   private final Parameter nullToken;
 
   public ConditionFusion(FusionConfig config) {
@@ -55,9 +56,11 @@ public final class ConditionFusion extends AbstractBlock {
     } else {
       globalProjection = null;
     }
-    objectProjection =
+    localProjection =
         config.mode().usesLocalTokens()
-            ? addChildBlock("objectProjection", Linear.builder().setUnits(config.textSize()).build())
+            ? addChildBlock(
+                config.mode() == FusionMode.APPEND_TRIPLES ? "tripleProjection" : "objectProjection",
+                Linear.builder().setUnits(config.textSize()).build())
             : null;
     nullToken =
         addParameter(
@@ -132,7 +135,7 @@ public final class ConditionFusion extends AbstractBlock {
   public static void requireGraphTokensForLabelDropout(FusionMode mode, double probability) {
     if (probability > 0 && !mode.usesGraph()) {
       throw new IllegalArgumentException("label dropout " + probability + " leaves a sample only its graph tokens, and "
-          + mode + " fusion has none: use APPEND, INTERLEAVE or APPEND_LOCAL, or label dropout 0");
+          + mode + " fusion has none: use APPEND, INTERLEAVE, APPEND_LOCAL or APPEND_TRIPLES, or label dropout 0");
     }
   }
 
@@ -156,13 +159,13 @@ public final class ConditionFusion extends AbstractBlock {
       case APPEND ->
           new FusedCondition(text.concat(graphTokens, 1), textMask.concat(graphMask, 1));
       case INTERLEAVE -> interleave(text, textMask, graphTokens, graphMask, length);
-      case APPEND_LOCAL -> {
-        NDArray objects =
-            objectProjection.forward(store, new NDList(input.objectTokens()), false).head(); // (B, M, Dt)
-        NDArray objectMask = input.objectMask().toType(DataType.FLOAT32, false); // (B, M)
+      case APPEND_LOCAL, APPEND_TRIPLES -> {
+        NDArray local =
+            localProjection.forward(store, new NDList(input.localTokens()), false).head(); // (B, M, Dt)
+        NDArray localMask = input.localMask().toType(DataType.FLOAT32, false); // (B, M)
         yield new FusedCondition(
-            NDArrays.concat(new NDList(text, graphTokens, objects), 1),
-            NDArrays.concat(new NDList(textMask, graphMask, objectMask), 1));
+            NDArrays.concat(new NDList(text, graphTokens, local), 1),
+            NDArrays.concat(new NDList(textMask, graphMask, localMask), 1));
       }
       case TEXT_ONLY -> throw new IllegalStateException("handled above");
     };
@@ -267,13 +270,15 @@ public final class ConditionFusion extends AbstractBlock {
       }
     }
     if (config.mode().usesLocalTokens()) {
-      if (input.objectTokens() == null) {
-        throw new IllegalArgumentException("APPEND_LOCAL fusion needs objectTokens (B, M, Dg) and objectMask (B, M)");
+      String what = config.mode() == FusionMode.APPEND_TRIPLES ? "one per triple, [v_s; v_p; v_o]" : "one per object";
+      int width = config.mode().localWidth(config.graphSize());
+      if (input.localTokens() == null) {
+        throw new IllegalArgumentException(config.mode() + " fusion needs localTokens (B, M, " + width + "), " + what
+            + ", and localMask (B, M)");
       }
-      if (input.objectTokens().getShape().get(2) != config.graphSize()) {
-        throw new IllegalArgumentException(
-            "objectTokens must have width Dg = " + config.graphSize() + ", got "
-                + input.objectTokens().getShape());
+      if (input.localTokens().getShape().get(2) != width) {
+        throw new IllegalArgumentException(config.mode() + " fusion needs localTokens of width " + width + " ("
+            + what + ", Dg = " + config.graphSize() + "), got " + input.localTokens().getShape());
       }
     }
   }
@@ -282,10 +287,10 @@ public final class ConditionFusion extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray graph = inputs.size() > 2 ? inputs.get(2) : null;
-    NDArray objects = inputs.size() > 4 ? inputs.get(3) : null;
-    NDArray objectMask = inputs.size() > 4 ? inputs.get(4) : null;
+    NDArray local = inputs.size() > 4 ? inputs.get(3) : null;
+    NDArray localMask = inputs.size() > 4 ? inputs.get(4) : null;
     FusedCondition fused =
-        fuse(parameterStore, new ConditionInput(inputs.get(0), inputs.get(1), graph, objects, objectMask), training);
+        fuse(parameterStore, new ConditionInput(inputs.get(0), inputs.get(1), graph, local, localMask), training);
     return new NDList(fused.tokens(), fused.mask());
   }
 
@@ -293,8 +298,8 @@ public final class ConditionFusion extends AbstractBlock {
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long batch = inputShapes[0].get(0);
     int length = Math.toIntExact(inputShapes[0].get(1));
-    int objects = inputShapes.length > 4 ? Math.toIntExact(inputShapes[3].get(1)) : 0;
-    int fused = config.fusedLength(length, objects);
+    int local = inputShapes.length > 4 ? Math.toIntExact(inputShapes[3].get(1)) : 0;
+    int fused = config.fusedLength(length, local);
     return new Shape[] {new Shape(batch, fused, config.textSize()), new Shape(batch, fused)};
   }
 
@@ -316,8 +321,8 @@ public final class ConditionFusion extends AbstractBlock {
     if (globalProjection != null) {
       globalProjection.initialize(manager, dataType, new Shape(1, config.graphSize()));
     }
-    if (objectProjection != null) {
-      objectProjection.initialize(manager, dataType, new Shape(1, 1, config.graphSize()));
+    if (localProjection != null) {
+      localProjection.initialize(manager, dataType, new Shape(1, 1, config.mode().localWidth(config.graphSize())));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.graphpaint.model.fusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.graphpaint.model.graph.GraphEncoding;
 
 /**
  * What {@link ConditionFusion} fuses.
@@ -9,11 +10,12 @@ import ai.djl.ndarray.types.Shape;
  * @param textTokens (B, L, Dt) CLIP text encoder states of the object-label prompt
  * @param textMask (B, L) 1 for real tokens, 0 for padding
  * @param graphGlobal (B, Dg) the graph encoder's global vector G_global; may be null in TEXT_ONLY
- * @param objectTokens (B, M, Dg) per-object local graph vectors, padded; null unless APPEND_LOCAL
- * @param objectMask (B, M) 1 for real objects, 0 for padding; null when objectTokens is null
+ * @param localTokens (B, M, Dl) local graph vectors, padded: one per object (APPEND_LOCAL, Dl = Dg)
+ *     or one per triple {@code [v_s; v_p; v_o]} (APPEND_TRIPLES, Dl = 3 Dg); null in other modes
+ * @param localMask (B, M) 1 for real objects or triples, 0 for padding; null when localTokens is null
  */
 public record ConditionInput(
-    NDArray textTokens, NDArray textMask, NDArray graphGlobal, NDArray objectTokens, NDArray objectMask) {
+    NDArray textTokens, NDArray textMask, NDArray graphGlobal, NDArray localTokens, NDArray localMask) {
 
   public ConditionInput {
     if (textTokens == null || textTokens.getShape().dimension() != 3) {
@@ -32,19 +34,19 @@ public record ConditionInput(
       throw new IllegalArgumentException(
           "graphGlobal must be (B, Dg) with B = " + batch + ", got " + graphGlobal.getShape());
     }
-    if ((objectTokens == null) != (objectMask == null)) {
-      throw new IllegalArgumentException("objectTokens and objectMask must be given together");
+    if ((localTokens == null) != (localMask == null)) {
+      throw new IllegalArgumentException("localTokens and localMask must be given together");
     }
-    if (objectTokens != null) {
-      Shape objects = objectTokens.getShape();
-      if (objects.dimension() != 3 || objects.get(0) != batch) {
+    if (localTokens != null) {
+      Shape local = localTokens.getShape();
+      if (local.dimension() != 3 || local.get(0) != batch) {
         throw new IllegalArgumentException(
-            "objectTokens must be (B, M, Dg) with B = " + batch + ", got " + objects);
+            "localTokens must be (B, M, Dl) with B = " + batch + ", got " + local);
       }
-      if (!objectMask.getShape().equals(new Shape(batch, objects.get(1)))) {
+      if (!localMask.getShape().equals(new Shape(batch, local.get(1)))) {
         throw new IllegalArgumentException(
-            "objectMask must be (B, M) = " + new Shape(batch, objects.get(1)) + ", got "
-                + objectMask.getShape());
+            "localMask must be (B, M) = " + new Shape(batch, local.get(1)) + ", got "
+                + localMask.getShape());
       }
     }
   }
@@ -52,6 +54,22 @@ public record ConditionInput(
   /** Text and global graph vector only. */
   public static ConditionInput of(NDArray textTokens, NDArray textMask, NDArray graphGlobal) {
     return new ConditionInput(textTokens, textMask, graphGlobal, null, null);
+  }
+
+  /**
+   * What {@code mode} fuses of a graph encoding: the global vector, and for a mode with local
+   * tokens the encoding's object tokens (APPEND_LOCAL) or triple tokens (APPEND_TRIPLES); text
+   * alone in TEXT_ONLY.
+   */
+  public static ConditionInput of(NDArray textTokens, NDArray textMask, GraphEncoding encoding, FusionMode mode) {
+    return switch (mode) {
+      case TEXT_ONLY -> of(textTokens, textMask, null);
+      case APPEND, INTERLEAVE -> of(textTokens, textMask, encoding.global());
+      case APPEND_LOCAL ->
+          new ConditionInput(textTokens, textMask, encoding.global(), encoding.objectTokens(), encoding.objectMask());
+      case APPEND_TRIPLES ->
+          new ConditionInput(textTokens, textMask, encoding.global(), encoding.tripleTokens(), encoding.tripleMask());
+    };
   }
 
   public int batchSize() {
@@ -62,7 +80,8 @@ public record ConditionInput(
     return Math.toIntExact(textTokens.getShape().get(1));
   }
 
-  public int objectCount() {
-    return objectTokens == null ? 0 : Math.toIntExact(objectTokens.getShape().get(1));
+  /** M, the number of local token slots (0 without local tokens). */
+  public int localCount() {
+    return localTokens == null ? 0 : Math.toIntExact(localTokens.getShape().get(1));
   }
 }

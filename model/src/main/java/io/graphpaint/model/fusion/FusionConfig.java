@@ -18,7 +18,7 @@ public record FusionConfig(
 
   public FusionConfig {
     if (mode == null) {
-      throw new IllegalArgumentException("mode must be one of APPEND, INTERLEAVE, APPEND_LOCAL, TEXT_ONLY");
+      throw new IllegalArgumentException("mode must be one of " + FusionMode.names());
     }
     if (textSize < 1) {
       throw new IllegalArgumentException("textSize must be >= 1, got " + textSize);
@@ -49,11 +49,11 @@ public record FusionConfig(
     return new FusionConfig(mode, textSize, graphSize, graphTokens, probability);
   }
 
-  /** Length L' of the fused sequence for L text tokens and M object tokens. */
-  public int fusedLength(int textLength, int objectTokens) {
+  /** Length L' of the fused sequence for L text tokens and M local (object or triple) tokens. */
+  public int fusedLength(int textLength, int localTokens) {
     return switch (mode) {
       case APPEND, INTERLEAVE -> textLength + graphTokens;
-      case APPEND_LOCAL -> textLength + graphTokens + objectTokens;
+      case APPEND_LOCAL, APPEND_TRIPLES -> textLength + graphTokens + localTokens;
       case TEXT_ONLY -> textLength;
     };
   }

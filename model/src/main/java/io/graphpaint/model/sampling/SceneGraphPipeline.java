@@ -233,11 +233,7 @@ public final class SceneGraphPipeline implements AutoCloseable {
       return model.fusion().fuseWithoutDropout(store, ConditionInput.of(states, maskFloat, null));
     }
     GraphEncoding encoding = model.graphEncoder().encode(store, GraphBatcher.batchEncoded(graphs, manager), false);
-    ConditionInput input =
-        mode.usesLocalTokens()
-            ? new ConditionInput(states, maskFloat, encoding.global(), encoding.objectTokens(), encoding.objectMask())
-            : ConditionInput.of(states, maskFloat, encoding.global());
-    return model.fusion().fuseWithoutDropout(store, input);
+    return model.fusion().fuseWithoutDropout(store, ConditionInput.of(states, maskFloat, encoding, mode));
   }
 
   @Override

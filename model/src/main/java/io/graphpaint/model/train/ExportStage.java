@@ -66,7 +66,7 @@ public final class ExportStage {
 
     static final String USAGE =
         "usage: ExportStage --run DIR --stage 0a-clip|0b-text-to-image|1-alignment|2-fine-tuning --out DIR"
-            + " [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY] [--dataset DIR] [--guidance W]";
+            + " [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|APPEND_TRIPLES|TEXT_ONLY] [--dataset DIR] [--guidance W]";
 
     public static Options parse(String... args) {
       Map<String, String> values =
@@ -97,7 +97,7 @@ public final class ExportStage {
         return FusionMode.valueOf(name.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "--fusion must be one of APPEND, INTERLEAVE, APPEND_LOCAL, TEXT_ONLY, got '" + name + "'", e);
+            "--fusion must be one of " + FusionMode.names() + ", got '" + name + "'", e);
       }
     }
   }

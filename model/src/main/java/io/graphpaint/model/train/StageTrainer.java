@@ -274,10 +274,7 @@ public final class StageTrainer implements AutoCloseable {
     FineTuningLoss.Terms terms;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       GraphEncoding encoding = encodeGraphs(indices, manager);
-      ConditionInput input =
-          model.config().fusion().mode().usesLocalTokens()
-              ? new ConditionInput(prompt.tokens(), prompt.mask(), encoding.global(), encoding.objectTokens(), encoding.objectMask())
-              : ConditionInput.of(prompt.tokens(), prompt.mask(), encoding.global());
+      ConditionInput input = ConditionInput.of(prompt.tokens(), prompt.mask(), encoding, model.config().fusion().mode());
       FusedCondition condition = model.fusion().fuse(store, input, true);
       NDArray reconstruction =
           objective.loss(store, model.unet(), x0, timesteps, noise, condition.tokens(), condition.mask(), true);

@@ -205,7 +205,7 @@ public final class TrainRecipe {
 
     static final String USAGE =
         "usage: TrainRecipe --dataset DIR --run DIR [--steps-scale 1.0] [--seed 1] [--limit 0]"
-            + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|TEXT_ONLY]"
+            + " [--checkpoint-every 250] [--fusion APPEND|INTERLEAVE|APPEND_LOCAL|APPEND_TRIPLES|TEXT_ONLY]"
             + " [--text-length 48] [--log-every 50] [--size default|tiny] [--threads 0] [--base RUN_DIR] [--lambda 0.7] [--recipe training.json]"
             + " [--extend 0b=4000,2=2000] [--guidance 1.5] [--relation-negatives true|false] [--architecture architecture.json]"
             + " [--label-dropout 0.5]";
@@ -222,8 +222,7 @@ public final class TrainRecipe {
       try {
         return FusionMode.valueOf(name);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--fusion must be one of " + java.util.Arrays.toString(FusionMode.values())
-            + ", got '" + name + "'", e);
+        throw new IllegalArgumentException("--fusion must be one of " + FusionMode.names() + ", got '" + name + "'", e);
       }
     }
 
@@ -503,8 +502,8 @@ public final class TrainRecipe {
       }
       // a variant with another fusion mode than its base run leaves the base's fusion weights it
       // has no parameter for (TEXT_ONLY has no graph projection), and keeps its own initial value
-      // for a fusion parameter the base has none of (APPEND_LOCAL's object projection); stage 2
-      // trains the fusion. Everything else must match, and all of a stage of this run itself.
+      // for a fusion parameter the base has none of (APPEND_LOCAL's object projection,
+      // APPEND_TRIPLES's triple projection); stage 2 trains the fusion. Everything else must match, and all of a stage of this run itself.
       boolean fusionInScope = fromBase && (components.isEmpty() || components.contains(GraphPaintModel.FUSION));
       Map<String, NDArray> own = model.parameters().arrays();
       List<String> dropped = new ArrayList<>();

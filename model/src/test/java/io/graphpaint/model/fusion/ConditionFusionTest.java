@@ -138,10 +138,42 @@ class ConditionFusionTest {
         .containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1);
     NDArray weight = parameter(fusion, "02objectProjection_weight"); // (Dt, Dg)
     NDArray bias = parameter(fusion, "02objectProjection_bias");
-    NDArray expected = input.objectTokens().matMul(weight.transpose()).add(bias);
+    NDArray expected = input.localTokens().matMul(weight.transpose()).add(bias);
     assertThat(fused.tokens().get(":, 5:, :").sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
     assertThatThrownBy(() -> fusion.fuse(store, ConditionInput.of(text(), textMask(), input.graphGlobal()), false))
-        .hasMessageContaining("APPEND_LOCAL fusion needs objectTokens");
+        .hasMessageContaining("APPEND_LOCAL fusion needs localTokens (B, M, 6), one per object");
+  }
+
+  /**
+   * APPEND_TRIPLES appends one token per triple, its [v_s; v_p; v_o] (width 3 Dg) through the triple
+   * projection, after the text and the global graph tokens, with the triple mask; local vectors of
+   * one object's width are refused, saying the width it needs.
+   */
+  @Test
+  void appendTriplesAddsOneTokenPerTripleFromItsThreeVectors() {
+    ConditionFusion fusion = fusion(FusionMode.APPEND_TRIPLES, 1, 0.1);
+    int triples = 3;
+    NDArray tripleTokens = manager.randomNormal(new Shape(B, triples, 3 * DG));
+    NDArray tripleMask = manager.create(new float[] {1, 1, 0, 1, 0, 0, 1, 1, 1}, new Shape(B, triples));
+    NDArray global = manager.randomNormal(new Shape(B, DG));
+    FusedCondition fused = fusion.fuse(store, new ConditionInput(text(), textMask(), global, tripleTokens, tripleMask), false);
+    assertThat(fused.tokens().getShape()).isEqualTo(new Shape(B, L + 1 + triples, DT));
+    assertThat(fused.mask().toFloatArray())
+        .containsExactly(1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1);
+    assertThat(fusion.getParameters().keys()).contains("02tripleProjection_weight").doesNotContain("02objectProjection_weight");
+    NDArray weight = parameter(fusion, "02tripleProjection_weight"); // (Dt, 3 Dg)
+    assertThat(weight.getShape()).isEqualTo(new Shape(DT, 3 * DG));
+    NDArray expected = tripleTokens.matMul(weight.transpose()).add(parameter(fusion, "02tripleProjection_bias"));
+    assertThat(fused.tokens().get(":, 5:, :").sub(expected).abs().max().getFloat()).isLessThan(1e-5f);
+    NDArray graph = expectedGraphTokens(fusion, global, 1);
+    assertThat(fused.tokens().get(":, 4:5, :").sub(graph).abs().max().getFloat()).isLessThan(1e-5f);
+    assertThat(fusion.getOutputShapes(new Shape[] {new Shape(B, L, DT), new Shape(B, L), new Shape(B, DG),
+        new Shape(B, triples, 3 * DG), new Shape(B, triples)}))
+        .containsExactly(new Shape(B, L + 1 + triples, DT), new Shape(B, L + 1 + triples));
+    assertThatThrownBy(() -> fusion.fuse(store, input(), false))
+        .hasMessageContaining("APPEND_TRIPLES fusion needs localTokens of width 18 (one per triple, [v_s; v_p; v_o], Dg = 6)");
+    assertThatThrownBy(() -> fusion.fuse(store, ConditionInput.of(text(), textMask(), global), false))
+        .hasMessageContaining("APPEND_TRIPLES fusion needs localTokens (B, M, 18)");
   }
 
   @Test

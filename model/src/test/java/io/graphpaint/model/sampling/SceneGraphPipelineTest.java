@@ -130,6 +130,30 @@ class SceneGraphPipelineTest {
         .hasMessageContaining("relationGuidance must be within [0, 30] (0 = none), got -1.0");
   }
 
+  /**
+   * A model with one token per triple conditions on its graph's triples: the relationship and each
+   * object's {@code __in_image__} edge are the real slots of the condition's last
+   * {@code maxTriplesPerGraph} tokens, a reversed relationship changes the condition, and it samples.
+   */
+  @Test
+  void tripleTokensConditionOnEachTripleOfTheGraph() {
+    ModelConfig triples = config.withFusion(config.fusion().withMode(io.graphpaint.model.fusion.FusionMode.APPEND_TRIPLES));
+    try (NDManager scope = NDManager.newBaseManager();
+        GraphPaintModel tripleModel = GraphPaintModel.create(triples, VOCABULARY, tokenizer, scope)) {
+      SceneGraphPipeline pipeline = new SceneGraphPipeline(tripleModel);
+      SceneGraph graph = graph("red circle", "left of", "blue square");
+      SceneGraph reversed = new SceneGraph(graph.objects(), List.of(new Relationship(1, "left of", 0)));
+      var condition = pipeline.condition(List.of(graph, reversed), io.graphpaint.model.fusion.PromptKind.LABELS, scope);
+      int slots = triples.graphEncoder().maxTriplesPerGraph();
+      long length = condition.tokens().getShape().get(1);
+      var local = condition.mask().get(":, {}:", length - slots);
+      // one relationship and two __in_image__ edges
+      assertThat(local.sum(new int[] {1}).toFloatArray()).containsExactly(3f, 3f);
+      assertThat(condition.tokens().get(0).sub(condition.tokens().get(1)).abs().max().getFloat()).isGreaterThan(1e-4f);
+      assertThat(pipeline.generate(requests(7), OPTIONS, SamplingProgress.NONE)).hasSize(3);
+    }
+  }
+
   @Test
   void rejectsUnknownLabelsAndBadOptions() {
     SceneGraphPipeline pipeline = new SceneGraphPipeline(model);

@@ -207,7 +207,7 @@ class ExportStageTest {
     assertThatThrownBy(() -> options(run, "3", out, null, dataset))
         .hasMessageContaining("stage must be one of 0a-clip, 0b-text-to-image, 1-alignment, 2-fine-tuning");
     assertThatThrownBy(() -> options(run, "0b", out, "GRAPH", dataset))
-        .hasMessageContaining("--fusion must be one of APPEND, INTERLEAVE, APPEND_LOCAL, TEXT_ONLY, got 'GRAPH'");
+        .hasMessageContaining("--fusion must be one of APPEND, INTERLEAVE, APPEND_LOCAL, APPEND_TRIPLES, TEXT_ONLY, got 'GRAPH'");
     assertThatThrownBy(() -> ExportStage.Options.parse("--run", "r", "--stage", "0b"))
         .hasMessageContaining("--run, --stage and --out are required");
   }

@@ -66,6 +66,32 @@ class StageTrainerTest {
     }
   }
 
+  /**
+   * Stage 2 with one token per triple trains the triple projection and the graph encoder through it:
+   * every stage-2 parameter gets a gradient, and the projection's weights move.
+   */
+  @org.junit.jupiter.api.Test
+  void tripleTokensTrainTheirProjectionInStageTwo() {
+    Engine.getInstance().setRandomSeed(3);
+    ModelConfig triples = WORLD.config.withFusion(
+        WORLD.config.fusion().withMode(FusionMode.APPEND_TRIPLES).withConditionDropout(0.5));
+    try (NDManager manager = NDManager.newBaseManager();
+        GraphPaintModel model = WORLD.model(manager, triples);
+        StageTrainer trainer = new StageTrainer(StageKind.FINE_TUNING, model, WORLD.data, config(6, 1e-3), manager)) {
+      trainer.optimizers().values().forEach(optimizer -> optimizer.trackZeroGradients(true));
+      String projection = GraphPaintModel.FUSION + ".tripleProjection.weight";
+      assertThat(trainer.trainableParameters()).containsKey(projection)
+          .doesNotContainKey(GraphPaintModel.FUSION + ".objectProjection.weight");
+      float[] before = trainer.trainableParameters().get(projection).getArray().toFloatArray();
+      Engine.getInstance().setRandomSeed(TrainingLoop.stepSeed(11, 0));
+      try (NDManager stepManager = manager.newSubManager()) {
+        trainer.step(0, stepManager);
+      }
+      assertThat(trainer.optimizers().get("model").lastZeroGradients()).isEmpty();
+      assertThat(trainer.trainableParameters().get(projection).getArray().toFloatArray()).isNotEqualTo(before);
+    }
+  }
+
   /** Each stage fits one tiny batch: its main loss falls at least tenfold (threefold for a v-prediction denoiser). */
   @ParameterizedTest
   @EnumSource(StageKind.class)

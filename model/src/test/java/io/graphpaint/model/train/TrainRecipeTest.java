@@ -190,6 +190,22 @@ class TrainRecipeTest {
       assertThat(baseFusion.keySet()).noneMatch(name -> name.contains("objectProjection"));
       assertThat(localFusion.keySet()).containsAll(baseFusion.keySet()).anyMatch(name -> name.contains("objectProjection"));
     }
+
+    // one token per triple: its projection starts at initialisation too, and the model loads and samples
+    String[] tripleArgs = {
+      "--dataset", dataset.toString(), "--run", localVariant.resolve("triples").toString(), "--base", base.toString(),
+      "--fusion", "APPEND_TRIPLES", "--size", "tiny", "--seed", "5"
+    };
+    Path tripleModel = new TrainRecipe(TrainRecipe.Options.parse(tripleArgs), List.of()).run();
+    try (NDManager manager = NDManager.newBaseManager();
+        SceneGraphPipeline pipeline = SceneGraphPipeline.load(tripleModel, manager)) {
+      assertThat(pipeline.model().config().fusion().mode()).isEqualTo(io.graphpaint.model.fusion.FusionMode.APPEND_TRIPLES);
+      assertThat(pipeline.model().parameters().all()).containsKey("fusion.tripleProjection.weight");
+      var graph = io.graphpaint.model.data.SceneGraph.of(List.of("red circle", "blue square"),
+          List.of(new io.graphpaint.model.data.Relationship(0, "left of", 1)));
+      assertThat(pipeline.generate(List.of(new io.graphpaint.model.sampling.SamplingRequest(graph, 3, 1)),
+          pipeline.defaultOptions().withSteps(2), io.graphpaint.model.sampling.SamplingProgress.NONE)).hasSize(1);
+    }
   }
 
   /** A new run started with --recipe trains with that file's steps, and keeps it as its training.json. */
