@@ -135,7 +135,8 @@ public final class ConditionFusion extends AbstractBlock {
   public static void requireGraphTokensForLabelDropout(FusionMode mode, double probability) {
     if (probability > 0 && !mode.usesGraph()) {
       throw new IllegalArgumentException("label dropout " + probability + " leaves a sample only its graph tokens, and "
-          + mode + " fusion has none: use APPEND, INTERLEAVE, APPEND_LOCAL or APPEND_TRIPLES, or label dropout 0");
+          + mode + " fusion has none: use one of " + java.util.Arrays.stream(FusionMode.values()).filter(FusionMode::usesGraph)
+          .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")) + ", or label dropout 0");
     }
   }
 

@@ -79,9 +79,4 @@ public record ConditionInput(
   public int textLength() {
     return Math.toIntExact(textTokens.getShape().get(1));
   }
-
-  /** M, the number of local token slots (0 without local tokens). */
-  public int localCount() {
-    return localTokens == null ? 0 : Math.toIntExact(localTokens.getShape().get(1));
-  }
 }

@@ -503,7 +503,8 @@ public final class TrainRecipe {
       // a variant with another fusion mode than its base run leaves the base's fusion weights it
       // has no parameter for (TEXT_ONLY has no graph projection), and keeps its own initial value
       // for a fusion parameter the base has none of (APPEND_LOCAL's object projection,
-      // APPEND_TRIPLES's triple projection); stage 2 trains the fusion. Everything else must match, and all of a stage of this run itself.
+      // APPEND_TRIPLES's triple projection); stage 2 trains the fusion. Everything else must match,
+      // and all of a stage of this run itself.
       boolean fusionInScope = fromBase && (components.isEmpty() || components.contains(GraphPaintModel.FUSION));
       Map<String, NDArray> own = model.parameters().arrays();
       List<String> dropped = new ArrayList<>();
